@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Test window of the QEMU DSA model (tools/qemu/): BAR4, present only
+ * with -device intel-dsa,test-bar=on.  Not silicon: it exists so tests in
+ * the guest can hold the engines and inject faults.  Each register is
+ * 64-bit.  Shared by the model and the tests; the one definition.
+ */
+#ifndef _DSA_MODEL_TEST_H
+#define _DSA_MODEL_TEST_H
+
+#define DSA_TEST_BAR			4
+#define DSA_TEST_BAR_SIZE		0x1000
+
+/* reads DSA_TEST_MAGIC_VALUE */
+#define DSA_TEST_MAGIC			0x00
+#define DSA_TEST_MAGIC_VALUE		0x3174736574617364ULL	/* "dsatest1" */
+
+/* bit 0: engines take no descriptor off any WQ while set */
+#define DSA_TEST_HOLD			0x08
+
+/*
+ * One-shot faults; each reads back non-zero until consumed.
+ * FAIL_DESC: the next descriptor an engine executes completes with this
+ *   status code (bits 7:0) without touching memory.
+ * FAIL_CMD: the next command completes with this CMDSTS error code.
+ */
+#define DSA_TEST_FAIL_DESC		0x10
+#define DSA_TEST_FAIL_CMD		0x18
+
+/*
+ * Writes record a software error as the hardware would: bits 7:0 the
+ * error code, bit 8 set when bits 23:16 name a WQ.  Raises the error
+ * interrupt when GENCTRL enables it.
+ */
+#define DSA_TEST_RAISE_SWERR		0x20
+#define DSA_TEST_SWERR_WQ_VALID		0x100
+#define DSA_TEST_SWERR_WQ_SHIFT		16
+
+/* Writing 1 halts the device (GENSTS.state = HALT, halt interrupt). */
+#define DSA_TEST_HALT			0x28
+
+/* read-only: descriptors executed since reset, including batch members */
+#define DSA_TEST_DESC_COUNT		0x30
+
+#endif /* _DSA_MODEL_TEST_H */
