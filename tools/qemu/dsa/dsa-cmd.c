@@ -1,0 +1,346 @@
+/*
+ * Intel Data Streaming Accelerator (DSA) device model: device commands
+ *
+ * Copyright (c) 2026 The DSA-SF authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * A write to CMD only latches the command; the engine thread runs it, so
+ * that drains can wait for descriptors while the vCPU polls CMDSTS.
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/log.h"
+#include "dsa.h"
+
+typedef void (*DsaWqAction)(DsaState *s, int wq);
+
+void dsa_cmd_submit(DsaState *s, uint32_t value)
+{
+    if (s->cmdsts.active) {
+        qemu_log_mask(LOG_GUEST_ERROR, "intel-dsa: command 0x%x written "
+                      "while another is active: ignored\n", value);
+        return;
+    }
+    s->cmd.bits = value;
+    s->cmdsts.bits = IDXD_CMDSTS_ACTIVE;
+    s->cmd_pending = true;
+    dsa_engine_kick(s);
+}
+
+static bool dsa_pasid_cap_enabled(DsaState *s)
+{
+    PCIDevice *pdev = PCI_DEVICE(s);
+
+    return pci_get_word(pdev->config + DSA_PASID_CAP_OFFSET +
+                        PCI_PASID_CTRL) & PCI_PASID_CTRL_ENABLE;
+}
+
+static uint8_t dsa_check_groups(DsaState *s, const int *wq_group)
+{
+    uint64_t engines_seen = 0, engine_mask;
+    uint32_t rdbufs = 0;
+    int g, w;
+
+    engine_mask = MAKE_64BIT_MASK(0, s->num_engines);
+    for (g = 0; g < s->num_groups; g++) {
+        uint64_t engines = s->grpcfg[g].engines & engine_mask;
+        bool has_wq = false;
+
+        for (w = 0; w < s->num_wqs; w++) {
+            has_wq |= wq_group[w] == g;
+        }
+        if (engines & engines_seen) {
+            return IDXD_CMDSTS_ERR_GRP_CONFIG;
+        }
+        engines_seen |= engines;
+        if (has_wq && !engines) {
+            return IDXD_CMDSTS_ERR_GRP_CONFIG2;
+        }
+        rdbufs += s->grpcfg[g].flags.rdbufs_reserved;
+    }
+    if (rdbufs > s->grpcap.total_rdbufs) {
+        return IDXD_CMDSTS_ERR_GRP_CONFIG3;
+    }
+    return IDXD_CMDSTS_SUCCESS;
+}
+
+/* The configuration checks ENABLE_DEVICE makes, in the documented order. */
+static uint8_t dsa_check_config(DsaState *s)
+{
+    int wq_group[DSA_MAX_WQS];
+    uint32_t total = 0;
+    uint8_t err;
+    int g, w;
+
+    for (w = 0; w < s->num_wqs; w++) {
+        total += s->wqs[w].cfg.wq_size;
+        wq_group[w] = -1;
+    }
+    if (total > s->wq_entries) {
+        return IDXD_CMDSTS_ERR_WQ_SIZE_ERANGE;
+    }
+    for (g = 0; g < s->num_groups; g++) {
+        for (w = 0; w < s->num_wqs; w++) {
+            if (!(s->grpcfg[g].wqs[w / 64] & BIT_ULL(w % 64))) {
+                continue;
+            }
+            if (wq_group[w] >= 0) {
+                return IDXD_CMDSTS_ERR_GRP_CONFIG;
+            }
+            wq_group[w] = g;
+        }
+    }
+    err = dsa_check_groups(s, wq_group);
+    if (err) {
+        return err;
+    }
+    for (w = 0; w < s->num_wqs; w++) {
+        if (s->wqs[w].cfg.wq_size && wq_group[w] < 0) {
+            return IDXD_CMDSTS_ERR_GRP_CONFIG4;
+        }
+    }
+    if (s->gencfg.rdbuf_limit > s->grpcap.total_rdbufs) {
+        return IDXD_CMDSTS_ERR_CONFIG;
+    }
+    return IDXD_CMDSTS_SUCCESS;
+}
+
+static uint8_t dsa_enable_device(DsaState *s)
+{
+    PCIDevice *pdev = PCI_DEVICE(s);
+    uint8_t err;
+
+    if (s->gensts.state != IDXD_DEVICE_STATE_DISABLED) {
+        return IDXD_CMDSTS_ERR_DEV_ENABLED;
+    }
+    if (!(pci_get_word(pdev->config + PCI_COMMAND) & PCI_COMMAND_MASTER)) {
+        return IDXD_CMDSTS_ERR_BUSMASTER_EN;
+    }
+    err = dsa_check_config(s);
+    if (!err) {
+        s->gensts.state = IDXD_DEVICE_STATE_ENABLED;
+    }
+    return err;
+}
+
+static uint8_t dsa_enable_wq(DsaState *s, uint32_t index)
+{
+    union wqcfg *cfg;
+
+    if (index >= s->num_wqs) {
+        return IDXD_CMDSTS_INVAL_WQIDX;
+    }
+    if (!dsa_enabled(s)) {
+        return IDXD_CMDSTS_ERR_DEV_NOTEN;
+    }
+    cfg = &s->wqs[index].cfg;
+    if (cfg->wq_state == IDXD_WQ_DEV_ENABLED) {
+        return IDXD_CMDSTS_ERR_WQ_ENABLED;
+    }
+    if (!cfg->wq_size) {
+        return IDXD_CMDSTS_ERR_WQ_SIZE;
+    }
+    if (!cfg->priority) {
+        return IDXD_CMDSTS_ERR_WQ_PRIOR;
+    }
+    if (cfg->mode == IDXD_WQ_MODE_SHARED && !s->wqcap.shared_mode) {
+        return IDXD_CMDSTS_ERR_WQ_MODE;
+    }
+    if (cfg->bof && !s->gencap.block_on_fault) {
+        return IDXD_CMDSTS_ERR_BOF_EN;
+    }
+    if (cfg->pasid_en && !dsa_pasid_cap_enabled(s)) {
+        return IDXD_CMDSTS_ERR_PASID_EN;
+    }
+    if (cfg->max_batch_shift > s->gencap.max_batch_shift) {
+        return IDXD_CMDSTS_ERR_MAX_BATCH_SIZE;
+    }
+    if (cfg->max_xfer_shift > s->gencap.max_xfer_shift) {
+        return IDXD_CMDSTS_ERR_MAX_XFER_SIZE;
+    }
+    dsa_wq_reset_queue(&s->wqs[index]);
+    cfg->wq_state = IDXD_WQ_DEV_ENABLED;
+    return IDXD_CMDSTS_SUCCESS;
+}
+
+static void dsa_wq_disable(DsaState *s, int wq)
+{
+    dsa_engine_drain_wq(s, wq);
+    s->wqs[wq].cfg.wq_state = IDXD_WQ_DEV_DISABLED;
+}
+
+static void dsa_wq_reset(DsaState *s, int wq)
+{
+    union wqcfg *cfg = &s->wqs[wq].cfg;
+    uint16_t size = cfg->wq_size;
+
+    dsa_wq_abort(s, wq);
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->wq_size = size;
+}
+
+/* DISABLE/DRAIN/ABORT/RESET_WQ: the operand names up to 16 WQs at once. */
+static uint8_t dsa_wq_mask_cmd(DsaState *s, uint32_t operand,
+                               DsaWqAction action)
+{
+    uint32_t mask = operand & MAKE_64BIT_MASK(0, IDXD_CMD_WQ_MASK_BITS);
+    uint32_t base = (operand >> IDXD_CMD_WQ_MASK_BITS) *
+                    IDXD_CMD_WQ_MASK_BITS;
+    int bit;
+
+    if (!dsa_enabled(s)) {
+        return IDXD_CMDSTS_ERR_DEV_NOT_EN;
+    }
+    for (bit = 0; bit < IDXD_CMD_WQ_MASK_BITS; bit++) {
+        if ((mask & BIT(bit)) && base + bit >= s->num_wqs) {
+            return IDXD_CMDSTS_INVAL_WQIDX;
+        }
+    }
+    for (bit = 0; bit < IDXD_CMD_WQ_MASK_BITS; bit++) {
+        if (mask & BIT(bit)) {
+            action(s, base + bit);
+        }
+    }
+    return IDXD_CMDSTS_SUCCESS;
+}
+
+static uint8_t dsa_all_wqs_cmd(DsaState *s, DsaWqAction action)
+{
+    int wq;
+
+    if (!dsa_enabled(s)) {
+        return IDXD_CMDSTS_ERR_DEV_NOT_EN;
+    }
+    for (wq = 0; wq < s->num_wqs; wq++) {
+        action(s, wq);
+    }
+    return IDXD_CMDSTS_SUCCESS;
+}
+
+static uint8_t dsa_pasid_cmd(DsaState *s, uint32_t pasid, DsaWqAction action)
+{
+    int wq;
+
+    if (!dsa_enabled(s)) {
+        return IDXD_CMDSTS_ERR_DEV_NOT_EN;
+    }
+    for (wq = 0; wq < s->num_wqs; wq++) {
+        union wqcfg *cfg = &s->wqs[wq].cfg;
+
+        if (cfg->wq_state == IDXD_WQ_DEV_ENABLED && cfg->pasid_en &&
+            cfg->pasid == pasid) {
+            action(s, wq);
+        }
+    }
+    return IDXD_CMDSTS_SUCCESS;
+}
+
+static uint8_t dsa_disable_device(DsaState *s)
+{
+    int wq;
+
+    if (s->gensts.state == IDXD_DEVICE_STATE_DISABLED) {
+        return IDXD_CMDSTS_ERR_DIS_DEV_EN;
+    }
+    for (wq = 0; wq < s->num_wqs; wq++) {
+        /* a halted device runs nothing more: what it holds is lost */
+        if (dsa_enabled(s)) {
+            dsa_wq_disable(s, wq);
+        } else {
+            dsa_wq_abort(s, wq);
+            s->wqs[wq].cfg.wq_state = IDXD_WQ_DEV_DISABLED;
+        }
+    }
+    s->gensts.state = IDXD_DEVICE_STATE_DISABLED;
+    return IDXD_CMDSTS_SUCCESS;
+}
+
+static uint8_t dsa_reset_device(DsaState *s)
+{
+    int wq;
+
+    for (wq = 0; wq < s->num_wqs; wq++) {
+        dsa_wq_abort(s, wq);
+    }
+    dsa_regs_reset(s);
+    return IDXD_CMDSTS_SUCCESS;
+}
+
+static uint8_t dsa_int_handle_cmd(DsaState *s, uint32_t operand, bool request,
+                                  uint32_t *result)
+{
+    bool ims = operand & IDXD_CMD_INT_HANDLE_IMS;
+    uint32_t index = operand & IDXD_CMD_INT_INDEX_MASK;
+    unsigned long *map = ims ? s->ims_handles : s->msix_handles;
+    uint32_t size = ims ? s->ims_entries : s->msix_vectors;
+
+    if (index >= size || (!request && !test_bit(index, map))) {
+        return IDXD_CMDSTS_ERR_INVAL_INT_IDX;
+    }
+    /* handles are the table indexes; the map tracks which are granted */
+    if (request) {
+        set_bit(index, map);
+        *result = index;
+    } else {
+        clear_bit(index, map);
+    }
+    return IDXD_CMDSTS_SUCCESS;
+}
+
+static uint8_t dsa_cmd_exec(DsaState *s, uint32_t cmd, uint32_t operand,
+                            uint32_t *result)
+{
+    switch (cmd) {
+    case IDXD_CMD_ENABLE_DEVICE:
+        return dsa_enable_device(s);
+    case IDXD_CMD_DISABLE_DEVICE:
+        return dsa_disable_device(s);
+    case IDXD_CMD_DRAIN_ALL:
+        return dsa_all_wqs_cmd(s, dsa_engine_drain_wq);
+    case IDXD_CMD_ABORT_ALL:
+        return dsa_all_wqs_cmd(s, dsa_wq_abort);
+    case IDXD_CMD_RESET_DEVICE:
+        return dsa_reset_device(s);
+    case IDXD_CMD_ENABLE_WQ:
+        return dsa_enable_wq(s, operand);
+    case IDXD_CMD_DISABLE_WQ:
+        return dsa_wq_mask_cmd(s, operand, dsa_wq_disable);
+    case IDXD_CMD_DRAIN_WQ:
+        return dsa_wq_mask_cmd(s, operand, dsa_engine_drain_wq);
+    case IDXD_CMD_ABORT_WQ:
+        return dsa_wq_mask_cmd(s, operand, dsa_wq_abort);
+    case IDXD_CMD_RESET_WQ:
+        return dsa_wq_mask_cmd(s, operand, dsa_wq_reset);
+    case IDXD_CMD_DRAIN_PASID:
+        return dsa_pasid_cmd(s, operand, dsa_engine_drain_wq);
+    case IDXD_CMD_ABORT_PASID:
+        return dsa_pasid_cmd(s, operand, dsa_wq_abort);
+    case IDXD_CMD_REQUEST_INT_HANDLE:
+        return dsa_int_handle_cmd(s, operand, true, result);
+    case IDXD_CMD_RELEASE_INT_HANDLE:
+        return dsa_int_handle_cmd(s, operand, false, result);
+    default:
+        return IDXD_CMDSTS_INVAL_CMD;
+    }
+}
+
+/* Called by the engine thread, with the BQL, when a command is latched. */
+void dsa_cmd_run(DsaState *s)
+{
+    union idxd_command_reg cmd = s->cmd;
+    uint32_t result = 0;
+    uint8_t err;
+
+    s->cmd_pending = false;
+    if (s->fail_cmd) {
+        err = s->fail_cmd;
+        s->fail_cmd = 0;
+    } else {
+        err = dsa_cmd_exec(s, cmd.cmd, cmd.operand, &result);
+    }
+    s->cmdsts.bits = err | (result << IDXD_CMDSTS_RES_SHIFT);
+    if (cmd.int_req) {
+        dsa_irq_misc(s, IDXD_INTC_CMD);
+    }
+}

@@ -1,0 +1,294 @@
+/*
+ * Intel Data Streaming Accelerator (DSA) device model: engines
+ *
+ * Copyright (c) 2026 The DSA-SF authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * One thread per device stands in for the engines, so completions are
+ * asynchronous to the vCPU that submitted the work.  The thread holds
+ * the BQL while it looks at device state and drops it while a descriptor
+ * moves data; it takes the BQL again only to report (SWERR, interrupts).
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/main-loop.h"
+#include "dsa.h"
+
+/* Flags the engines understand; any other bit is an invalid flag. */
+#define DSA_VALID_FLAGS (IDXD_OP_FLAG_FENCE | IDXD_OP_FLAG_BOF |        \
+                         IDXD_OP_FLAG_CRAV | IDXD_OP_FLAG_RCR |         \
+                         IDXD_OP_FLAG_RCI | IDXD_OP_FLAG_CR |           \
+                         IDXD_OP_FLAG_CC | IDXD_OP_FLAG_ADDR1_TCS |     \
+                         IDXD_OP_FLAG_ADDR2_TCS | IDXD_OP_FLAG_ADDR3_TCS | \
+                         IDXD_OP_FLAG_CR_TCS | IDXD_OP_FLAG_STORD)
+
+void dsa_engine_kick(DsaState *s)
+{
+    qemu_cond_signal(&s->wakeup);
+}
+
+static bool dsa_op_supported(DsaState *s, uint8_t opcode)
+{
+    return s->opcap[opcode / 64] & BIT_ULL(opcode % 64);
+}
+
+static uint32_t dsa_invalid_flags(const DsaJob *job)
+{
+    uint32_t flags = job->desc.flags;
+    uint32_t invalid = flags & ~DSA_VALID_FLAGS;
+
+    if ((flags & IDXD_OP_FLAG_FENCE) && !job->in_batch) {
+        invalid |= IDXD_OP_FLAG_FENCE;
+    }
+    if ((flags & IDXD_OP_FLAG_BOF) && !job->bof) {
+        invalid |= IDXD_OP_FLAG_BOF;
+    }
+    if ((flags & IDXD_OP_FLAG_RCR) && !(flags & IDXD_OP_FLAG_CRAV)) {
+        invalid |= IDXD_OP_FLAG_RCR;
+    }
+    return invalid;
+}
+
+static uint8_t dsa_check_sizes(const DsaJob *job)
+{
+    const struct dsa_hw_desc *d = &job->desc;
+
+    switch (d->opcode) {
+    case DSA_OPCODE_NOOP:
+    case DSA_OPCODE_DRAIN:
+        return 0;
+    case DSA_OPCODE_BATCH:
+        if (d->desc_count < 2 || d->desc_count > job->max_batch) {
+            return DSA_COMP_DESC_CNT_ERANGE;
+        }
+        if (d->desc_list_addr % DSA_DESC_LIST_ALIGN) {
+            return DSA_COMP_DESCLIST_ALIGN;
+        }
+        return 0;
+    default:
+        if (!d->xfer_size || d->xfer_size > job->max_xfer) {
+            return DSA_COMP_XFER_ERANGE;
+        }
+        if (d->opcode == DSA_OPCODE_DUALCAST &&
+            (d->dst_addr ^ d->dest2) % IDXD_PORTAL_SIZE) {
+            return DSA_COMP_DCAST_ERR;
+        }
+        return 0;
+    }
+}
+
+/* A descriptor may only signal an interrupt its WQ's PASID owns. */
+static bool dsa_int_handle_valid(DsaState *s, const DsaJob *job)
+{
+    uint16_t handle = job->desc.int_handle;
+    union msix_perm perm;
+    union ims_entry ims;
+
+    if (job->irq_type == IDXD_IRQ_MSIX) {
+        if (handle >= s->msix_vectors) {
+            return false;
+        }
+        perm.bits = qatomic_read(&s->msix_perm[handle].bits);
+        return !perm.pasid_en || (job->pasid_en && perm.pasid == job->pasid);
+    }
+    if (handle >= s->ims_entries) {
+        return false;
+    }
+    ims.bits[IDXD_IMS_CTRL_DWORD] =
+        qatomic_read(&s->ims[handle].bits[IDXD_IMS_CTRL_DWORD]);
+    return !ims.pasid_en || (job->pasid_en && ims.pasid == job->pasid);
+}
+
+static uint8_t dsa_check_desc(DsaState *s, const DsaJob *job,
+                              struct dsa_completion_record *cr)
+{
+    const struct dsa_hw_desc *d = &job->desc;
+    uint32_t invalid;
+    uint8_t status;
+
+    if (!dsa_op_supported(s, d->opcode) ||
+        (job->in_batch && (d->opcode == DSA_OPCODE_BATCH ||
+                           d->opcode == DSA_OPCODE_DRAIN))) {
+        return DSA_COMP_BAD_OPCODE;
+    }
+    invalid = dsa_invalid_flags(job);
+    if (invalid) {
+        cr->invalid_flags = invalid;
+        return DSA_COMP_INVALID_FLAGS;
+    }
+    status = dsa_check_sizes(job);
+    if (status) {
+        return status;
+    }
+    if ((d->flags & IDXD_OP_FLAG_RCI) && !dsa_int_handle_valid(s, job)) {
+        return DSA_COMP_INT_HANDLE_INVAL;
+    }
+    return 0;
+}
+
+static void dsa_job_swerr(DsaState *s, const DsaJob *job, uint8_t code,
+                          const struct dsa_completion_record *cr)
+{
+    union sw_err_reg err = { };
+
+    err.desc_valid = 1;
+    err.wq_idx_valid = 1;
+    err.wq_idx = job->wq;
+    err.batch = job->in_batch;
+    err.batch_idx = job->batch_idx;
+    err.error = code;
+    err.operation = job->desc.opcode;
+    err.priv = job->priv;
+    err.pasid = job->pasid;
+    if (cr) {
+        err.invalid_flags = cr->invalid_flags;
+        err.fault_addr = cr->fault_addr;
+        err.fault_rw = cr->fault_info & DSA_COMP_FAULT_WRITE;
+    }
+    qemu_mutex_lock_iothread();
+    dsa_swerr_record(s, &err);
+    qemu_mutex_unlock_iothread();
+}
+
+/* The status byte goes last, so software polling it sees a whole record. */
+static bool dsa_write_record(const DsaJob *job,
+                             const struct dsa_completion_record *cr)
+{
+    const uint8_t *raw = (const uint8_t *)cr;
+    uint64_t addr = job->desc.completion_addr;
+
+    if (dsa_dma_rw(job, addr + 1, (void *)(raw + 1), sizeof(*cr) - 1,
+                   DMA_DIRECTION_FROM_DEVICE) != MEMTX_OK) {
+        return false;
+    }
+    smp_wmb();
+    return dsa_dma_rw(job, addr, (void *)raw, 1,
+                      DMA_DIRECTION_FROM_DEVICE) == MEMTX_OK;
+}
+
+static void dsa_complete(DsaState *s, const DsaJob *job,
+                         struct dsa_completion_record *cr)
+{
+    uint32_t flags = job->desc.flags;
+    bool error = cr->status != DSA_COMP_SUCCESS &&
+                 cr->status != DSA_COMP_SUCCESS_PRED;
+
+    if ((flags & IDXD_OP_FLAG_RCR) ||
+        ((flags & IDXD_OP_FLAG_CRAV) && cr->status != DSA_COMP_SUCCESS)) {
+        if (!(flags & IDXD_OP_FLAG_CRAV)) {
+            dsa_job_swerr(s, job, cr->status, cr);
+        } else if (!dsa_write_record(job, cr)) {
+            dsa_job_swerr(s, job, DSA_COMP_CRA_XLAT, NULL);
+        }
+    } else if (error) {
+        dsa_job_swerr(s, job, cr->status, cr);
+    }
+    if ((flags & IDXD_OP_FLAG_RCI) &&
+        cr->status != DSA_COMP_INT_HANDLE_INVAL) {
+        qemu_mutex_lock_iothread();
+        dsa_irq_completion(s, job);
+        qemu_mutex_unlock_iothread();
+    }
+}
+
+/*
+ * Run one descriptor to completion: check it, execute it, write its
+ * completion record and signal it.  Called without the BQL.  Returns the
+ * completion status, which a batch needs.
+ */
+uint8_t dsa_run_job(DsaState *s, DsaJob *job)
+{
+    struct dsa_completion_record cr = { };
+    uint8_t status, injected;
+
+    if ((job->desc.flags & IDXD_OP_FLAG_CRAV) &&
+        job->desc.completion_addr % DSA_COMP_RECORD_ALIGN) {
+        dsa_job_swerr(s, job, DSA_COMP_CRA_ALIGN, NULL);
+        return DSA_COMP_CRA_ALIGN;
+    }
+    status = dsa_check_desc(s, job, &cr);
+    if (!status) {
+        injected = qatomic_xchg(&s->fail_desc, 0);
+        status = injected ? injected : dsa_op_execute(s, job, &cr);
+    }
+    qatomic_inc(&s->desc_count);
+    cr.status = status;
+    dsa_complete(s, job, &cr);
+    return status;
+}
+
+static void dsa_run_job_unlocked(DsaState *s, DsaJob *job)
+{
+    qemu_mutex_unlock_iothread();
+    dsa_run_job(s, job);
+    qemu_mutex_lock_iothread();
+}
+
+/* With the BQL: run what @wq holds now, ignoring the test hold. */
+void dsa_engine_drain_wq(DsaState *s, int wq)
+{
+    uint32_t n = s->wqs[wq].count;
+    DsaJob job;
+
+    while (n-- && dsa_wq_pop(s, wq, &job)) {
+        dsa_run_job_unlocked(s, &job);
+    }
+}
+
+/* Round robin over the enabled WQs. */
+static bool dsa_next_job(DsaState *s, DsaJob *job)
+{
+    uint32_t i, wq;
+
+    if (s->hold || !dsa_enabled(s)) {
+        return false;
+    }
+    for (i = 0; i < s->num_wqs; i++) {
+        wq = (s->next_wq + i) % s->num_wqs;
+        if (s->wqs[wq].cfg.wq_state == IDXD_WQ_DEV_ENABLED &&
+            dsa_wq_pop(s, wq, job)) {
+            s->next_wq = (wq + 1) % s->num_wqs;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void *dsa_engine_thread(void *opaque)
+{
+    DsaState *s = opaque;
+    DsaJob job;
+
+    qemu_mutex_lock_iothread();
+    while (!s->stopping) {
+        if (s->cmd_pending) {
+            dsa_cmd_run(s);
+        } else if (dsa_next_job(s, &job)) {
+            dsa_run_job_unlocked(s, &job);
+        } else {
+            qemu_cond_wait_iothread(&s->wakeup);
+        }
+    }
+    qemu_mutex_unlock_iothread();
+    return NULL;
+}
+
+void dsa_engine_start(DsaState *s)
+{
+    qemu_cond_init(&s->wakeup);
+    s->stopping = false;
+    qemu_thread_create(&s->thread, "dsa-engine", dsa_engine_thread, s,
+                       QEMU_THREAD_JOINABLE);
+}
+
+/* Called with the BQL, which the thread needs to see that it must stop. */
+void dsa_engine_stop(DsaState *s)
+{
+    s->stopping = true;
+    dsa_engine_kick(s);
+    qemu_mutex_unlock_iothread();
+    qemu_thread_join(&s->thread);
+    qemu_mutex_lock_iothread();
+    qemu_cond_destroy(&s->wakeup);
+}

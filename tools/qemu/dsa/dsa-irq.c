@@ -1,0 +1,83 @@
+/*
+ * Intel Data Streaming Accelerator (DSA) device model: interrupts, errors
+ *
+ * Copyright (c) 2026 The DSA-SF authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * MSI-X vector 0 reports commands, software errors and halts; completion
+ * interrupts go to the MSI-X vector or the IMS entry the descriptor names.
+ * Everything here runs with the BQL held.
+ */
+
+#include "qemu/osdep.h"
+#include "hw/pci/msi.h"
+#include "hw/pci/msix.h"
+#include "dsa.h"
+
+void dsa_irq_misc(DsaState *s, uint32_t cause)
+{
+    s->intcause |= cause;
+    msix_notify(PCI_DEVICE(s), 0);
+}
+
+static void dsa_ims_send(DsaState *s, const union ims_entry *e)
+{
+    MSIMessage msg = {
+        .address = e->addr,
+        .data = e->data,
+    };
+
+    msi_send_message(PCI_DEVICE(s), msg);
+}
+
+void dsa_ims_deliver_pending(DsaState *s, uint32_t index)
+{
+    s->ims[index].pending = 0;
+    dsa_ims_send(s, &s->ims[index]);
+}
+
+void dsa_irq_completion(DsaState *s, const DsaJob *job)
+{
+    uint16_t handle = job->desc.int_handle;
+
+    if (job->irq_type == IDXD_IRQ_MSIX) {
+        if (!s->msix_perm[handle].ignore) {
+            msix_notify(PCI_DEVICE(s), handle);
+        }
+        return;
+    }
+    if (s->ims[handle].mask) {
+        s->ims[handle].pending = 1;
+        return;
+    }
+    dsa_ims_send(s, &s->ims[handle]);
+}
+
+/* SWERR keeps the first error; later ones only mark the overflow. */
+void dsa_swerr_record(DsaState *s, const union sw_err_reg *err)
+{
+    if (s->swerr.valid) {
+        s->swerr.overflow = 1;
+    } else {
+        s->swerr = *err;
+        s->swerr.valid = 1;
+        s->swerr.overflow = 0;
+    }
+    if (s->genctrl.softerr_int_en) {
+        dsa_irq_misc(s, IDXD_INTC_ERR);
+    }
+}
+
+void dsa_halt(DsaState *s)
+{
+    int wq;
+
+    for (wq = 0; wq < s->num_wqs; wq++) {
+        dsa_wq_abort(s, wq);
+    }
+    s->gensts.state = IDXD_DEVICE_STATE_HALT;
+    if (s->genctrl.halt_int_en) {
+        dsa_irq_misc(s, IDXD_INTC_HALT_STATE);
+    }
+}

@@ -1,0 +1,153 @@
+/*
+ * Intel Data Streaming Accelerator (DSA) device model: portals and WQs
+ *
+ * Copyright (c) 2026 The DSA-SF authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * BAR2 holds four portal pages per WQ.  Silicon takes a descriptor as one
+ * 64-byte MOVDIR64B store; TCG has no such instruction, so a descriptor
+ * may also arrive as aligned 4- or 8-byte stores into one 64-byte slot and
+ * is submitted once all of its bytes are written.
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/log.h"
+#include "dsa.h"
+
+void dsa_wq_reset_queue(DsaWq *wq)
+{
+    wq->head = 0;
+    wq->count = 0;
+    wq->cfg.occupancy = 0;
+    memset(wq->portal, 0, sizeof(wq->portal));
+}
+
+void dsa_wq_abort(DsaState *s, int wq)
+{
+    DsaWq *w = &s->wqs[wq];
+
+    w->head = 0;
+    w->count = 0;
+    w->cfg.occupancy = 0;
+}
+
+static void dsa_submit_error(DsaState *s, int wq, const uint8_t *raw,
+                             uint8_t code)
+{
+    const struct dsa_hw_desc *desc = (const struct dsa_hw_desc *)raw;
+    union sw_err_reg err = { };
+
+    err.desc_valid = 1;
+    err.wq_idx_valid = 1;
+    err.wq_idx = wq;
+    err.error = code;
+    err.operation = desc->opcode;
+    err.priv = s->wqs[wq].cfg.priv;
+    err.pasid = s->wqs[wq].cfg.pasid;
+    dsa_swerr_record(s, &err);
+}
+
+static void dsa_submit(DsaState *s, int wq, int portal, const uint8_t *raw)
+{
+    DsaWq *w = &s->wqs[wq];
+    DsaQueuedDesc *q;
+
+    if (!dsa_enabled(s) || w->cfg.wq_state != IDXD_WQ_DEV_ENABLED) {
+        dsa_submit_error(s, wq, raw, IDXD_SWERR_WQ_NOT_ENABLED);
+        return;
+    }
+    /* a dedicated WQ has no retry status to give: a full one drops */
+    if (w->count >= w->cfg.wq_size) {
+        dsa_submit_error(s, wq, raw, IDXD_SWERR_DWQ_FULL);
+        return;
+    }
+    q = &w->ring[(w->head + w->count) % s->wq_entries];
+    memcpy(q->raw, raw, DSA_DESC_SIZE);
+    q->irq_type = portal / 2 ? IDXD_IRQ_IMS : IDXD_IRQ_MSIX;
+    w->count++;
+    w->cfg.occupancy = w->count;
+    dsa_engine_kick(s);
+}
+
+/* Take the oldest descriptor of @wq with the WQ settings it runs under. */
+bool dsa_wq_pop(DsaState *s, int wq, DsaJob *job)
+{
+    DsaWq *w = &s->wqs[wq];
+    DsaQueuedDesc *q;
+
+    if (!w->count) {
+        return false;
+    }
+    q = &w->ring[w->head];
+    memset(job, 0, sizeof(*job));
+    memcpy(job->raw, q->raw, DSA_DESC_SIZE);
+    job->wq = wq;
+    job->irq_type = q->irq_type;
+    job->pasid_en = w->cfg.pasid_en;
+    job->pasid = w->cfg.pasid;
+    job->priv = w->cfg.priv;
+    job->bof = w->cfg.bof;
+    job->max_xfer = 1U << w->cfg.max_xfer_shift;
+    job->max_batch = 1U << w->cfg.max_batch_shift;
+    job->as = dsa_dma_as(s, job->pasid_en, job->pasid);
+    w->head = (w->head + 1) % s->wq_entries;
+    w->count--;
+    w->cfg.occupancy = w->count;
+    return true;
+}
+
+static uint64_t dsa_portal_read(void *opaque, hwaddr addr, unsigned size)
+{
+    return 0;
+}
+
+static void dsa_portal_write(void *opaque, hwaddr addr, uint64_t val,
+                             unsigned size)
+{
+    DsaState *s = opaque;
+    uint32_t page = addr / IDXD_PORTAL_SIZE;
+    uint32_t wq = page / IDXD_PORTALS_PER_WQ;
+    uint32_t portal = page % IDXD_PORTALS_PER_WQ;
+    uint32_t off = addr % DSA_DESC_SIZE;
+    int slot = (addr % IDXD_PORTAL_SIZE) / DSA_DESC_SIZE;
+    DsaPortalSlot *ps;
+
+    if (wq >= s->num_wqs) {
+        qemu_log_mask(LOG_GUEST_ERROR, "intel-dsa: portal write beyond "
+                      "the last WQ at 0x%" HWADDR_PRIx "\n", addr);
+        return;
+    }
+    ps = &s->wqs[wq].portal[portal];
+    if (ps->written && ps->slot != slot) {
+        qemu_log_mask(LOG_GUEST_ERROR, "intel-dsa: WQ %u: incomplete "
+                      "descriptor discarded\n", wq);
+        ps->written = 0;
+    }
+    ps->slot = slot;
+    if (size == 8) {
+        stq_le_p(ps->raw + off, val);
+    } else {
+        stl_le_p(ps->raw + off, val);
+    }
+    ps->written |= MAKE_64BIT_MASK(off, size);
+    if (ps->written == UINT64_MAX) {
+        ps->written = 0;
+        dsa_submit(s, wq, portal, ps->raw);
+    }
+}
+
+const MemoryRegionOps dsa_portal_ops = {
+    .read = dsa_portal_read,
+    .write = dsa_portal_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = {
+        .min_access_size = 4,
+        .max_access_size = 8,
+        .unaligned = false,
+    },
+    .impl = {
+        .min_access_size = 4,
+        .max_access_size = 8,
+    },
+};

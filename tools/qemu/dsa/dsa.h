@@ -1,0 +1,191 @@
+/*
+ * Intel Data Streaming Accelerator (DSA) device model: shared state
+ *
+ * Copyright (c) 2026 The DSA-SF authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef HW_DSA_H
+#define HW_DSA_H
+
+#include "hw/pci/pci.h"
+#include "qemu/thread.h"
+#include "qom/object.h"
+
+/* One layout for driver, model and tests: the project's own headers. */
+#include "kernel_types.h"
+#include "registers.h"
+#include "idxd_hw.h"
+#include "dsa_model_test.h"
+
+#if HOST_BIG_ENDIAN
+#error "the register unions of registers.h assume a little-endian host"
+#endif
+
+#define TYPE_INTEL_DSA "intel-dsa"
+OBJECT_DECLARE_SIMPLE_TYPE(DsaState, INTEL_DSA)
+
+#define DSA_MAX_WQS             64
+#define DSA_MAX_GROUPS          64
+#define DSA_MAX_ENGINES         64
+#define DSA_MAX_MSIX            2048
+#define DSA_PORTAL_SLOTS        (IDXD_PORTAL_SIZE / DSA_DESC_SIZE)
+#define DSA_PASID_CAP_OFFSET    0x100
+
+/* A descriptor as queued in a WQ, with the portal it came through. */
+typedef struct DsaQueuedDesc {
+    uint8_t raw[DSA_DESC_SIZE];
+    uint8_t irq_type;               /* enum idxd_interrupt_type */
+} DsaQueuedDesc;
+
+/* The 64 bytes of a descriptor being assembled from portal stores. */
+typedef struct DsaPortalSlot {
+    uint8_t raw[DSA_DESC_SIZE];
+    uint64_t written;               /* one bit per byte received */
+    int slot;                       /* 64-byte slot within the page */
+} DsaPortalSlot;
+
+typedef struct DsaWq {
+    union wqcfg cfg;
+    DsaQueuedDesc *ring;            /* wq-entries slots */
+    uint32_t head;
+    uint32_t count;
+    DsaPortalSlot portal[IDXD_PORTALS_PER_WQ];
+} DsaWq;
+
+/*
+ * What an engine needs to run one descriptor, copied from the WQ
+ * configuration when the descriptor leaves the queue so that execution
+ * can proceed without the BQL.
+ */
+typedef struct DsaJob {
+    union {
+        struct dsa_hw_desc desc;
+        uint8_t raw[DSA_DESC_SIZE];
+    };
+    int wq;
+    enum idxd_interrupt_type irq_type;
+    bool pasid_en;
+    uint32_t pasid;
+    bool priv;
+    bool bof;
+    uint32_t max_xfer;
+    uint32_t max_batch;
+    AddressSpace *as;               /* resolved with the BQL held */
+    bool in_batch;
+    uint16_t batch_idx;
+} DsaJob;
+
+struct DsaState {
+    PCIDevice parent_obj;
+
+    /* properties */
+    uint32_t num_wqs;
+    uint32_t num_engines;
+    uint32_t num_groups;
+    uint32_t wq_entries;
+    uint32_t msix_vectors;
+    uint32_t ims_entries;
+    uint8_t max_xfer_shift;
+    uint8_t max_batch_shift;
+    bool test_bar;
+
+    /* BAR0 layout, computed at realize */
+    uint32_t grpcfg_off;
+    uint32_t wqcfg_off;
+    uint32_t msix_perm_off;
+    uint32_t ims_off;
+    uint32_t msix_table_off;
+    uint32_t msix_pba_off;
+    uint64_t bar0_size;
+    uint64_t bar2_size;
+
+    MemoryRegion bar0;
+    MemoryRegion regs;
+    MemoryRegion portals;
+    MemoryRegion test;
+
+    /* registers; everything below is protected by the BQL */
+    union gen_cap_reg gencap;
+    union wq_cap_reg wqcap;
+    union group_cap_reg grpcap;
+    union engine_cap_reg engcap;
+    uint64_t opcap[IDXD_OPCAP_WORDS];
+    union offsets_reg offsets;
+    uint64_t cmdcap;
+    union gencfg_reg gencfg;
+    union genctrl_reg genctrl;
+    union gensts_reg gensts;
+    uint32_t intcause;
+    union idxd_command_reg cmd;
+    union cmdsts_reg cmdsts;
+    union sw_err_reg swerr;
+
+    struct grpcfg *grpcfg;
+    DsaWq *wqs;
+    union msix_perm *msix_perm;
+    union ims_entry *ims;
+    unsigned long *msix_handles;
+    unsigned long *ims_handles;
+
+    /* engine thread */
+    QemuThread thread;
+    QemuCond wakeup;
+    bool stopping;
+    bool cmd_pending;
+    uint32_t next_wq;
+
+    /* test window */
+    bool hold;
+    uint8_t fail_desc;
+    uint8_t fail_cmd;
+    uint64_t desc_count;
+};
+
+/* dsa-regs.c */
+extern const MemoryRegionOps dsa_regs_ops;
+void dsa_regs_reset(DsaState *s);
+void dsa_ims_deliver_pending(DsaState *s, uint32_t index);
+
+/* dsa-cmd.c */
+void dsa_cmd_submit(DsaState *s, uint32_t value);
+void dsa_cmd_run(DsaState *s);
+
+/* dsa-portal.c */
+extern const MemoryRegionOps dsa_portal_ops;
+bool dsa_wq_pop(DsaState *s, int wq, DsaJob *job);
+void dsa_wq_abort(DsaState *s, int wq);
+void dsa_wq_reset_queue(DsaWq *wq);
+
+/* dsa-engine.c */
+void dsa_engine_start(DsaState *s);
+void dsa_engine_stop(DsaState *s);
+void dsa_engine_kick(DsaState *s);
+void dsa_engine_drain_wq(DsaState *s, int wq);
+uint8_t dsa_run_job(DsaState *s, DsaJob *job);
+
+/* dsa-ops.c */
+uint8_t dsa_op_execute(DsaState *s, DsaJob *job,
+                       struct dsa_completion_record *cr);
+
+/* dsa-dma.c */
+AddressSpace *dsa_dma_as(DsaState *s, bool pasid_en, uint32_t pasid);
+MemTxResult dsa_dma_rw(const DsaJob *job, uint64_t addr, void *buf,
+                       uint64_t len, DMADirection dir);
+
+/* dsa-irq.c: with the BQL held */
+void dsa_irq_misc(DsaState *s, uint32_t cause);
+void dsa_irq_completion(DsaState *s, const DsaJob *job);
+void dsa_swerr_record(DsaState *s, const union sw_err_reg *err);
+void dsa_halt(DsaState *s);
+
+/* dsa-test.c */
+extern const MemoryRegionOps dsa_test_ops;
+
+static inline bool dsa_enabled(DsaState *s)
+{
+    return s->gensts.state == IDXD_DEVICE_STATE_ENABLED;
+}
+
+#endif /* HW_DSA_H */
