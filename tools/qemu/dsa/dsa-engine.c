@@ -162,7 +162,7 @@ static bool dsa_write_record(const DsaJob *job,
                    DMA_DIRECTION_FROM_DEVICE) != MEMTX_OK) {
         return false;
     }
-    smp_wmb();
+    smp_wmb(); /* record body visible before its status byte */
     return dsa_dma_rw(job, addr, (void *)raw, 1,
                       DMA_DIRECTION_FROM_DEVICE) == MEMTX_OK;
 }

@@ -208,7 +208,20 @@ static void dsa_init_bars(DsaState *s)
     }
 }
 
-static void dsa_reset(DeviceState *dev);
+/* Power-on state: the registers, an idle command unit, no test faults. */
+static void dsa_reset(DeviceState *dev)
+{
+    DsaState *s = INTEL_DSA(dev);
+
+    dsa_regs_reset(s);
+    s->cmd.bits = 0;
+    s->cmdsts.bits = 0;
+    s->cmd_pending = false;
+    s->hold = false;
+    s->fail_desc = 0;
+    s->fail_cmd = 0;
+    s->desc_count = 0;
+}
 
 static void dsa_realize(PCIDevice *pdev, Error **errp)
 {
@@ -256,21 +269,6 @@ static void dsa_exit(PCIDevice *pdev)
     msix_uninit(pdev, &s->bar0, &s->bar0);
     pcie_cap_exit(pdev);
     dsa_free_tables(s);
-}
-
-/* Power-on state: the registers, an idle command unit, no test faults. */
-static void dsa_reset(DeviceState *dev)
-{
-    DsaState *s = INTEL_DSA(dev);
-
-    dsa_regs_reset(s);
-    s->cmd.bits = 0;
-    s->cmdsts.bits = 0;
-    s->cmd_pending = false;
-    s->hold = false;
-    s->fail_desc = 0;
-    s->fail_cmd = 0;
-    s->desc_count = 0;
 }
 
 static Property dsa_properties[] = {
