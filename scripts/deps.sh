@@ -6,7 +6,7 @@
 # every run.  Prints the kernel ABI it resolved (e.g. 6.12.117+deb12-amd64).
 set -euo pipefail
 
-PKGS=(build-essential bc kmod cpio xz-utils zstd busybox-static iproute2
+PKGS=(build-essential git bc kmod cpio xz-utils zstd busybox-static iproute2
       pciutils libmnl-dev sparse linux-source-6.12 accel-config
       ninja-build meson libglib2.0-dev libpixman-1-dev flex bison pkg-config
       zlib1g-dev python3-venv dpkg-dev libfdt-dev qemu-system-data seabios)

@@ -19,6 +19,7 @@ JOBS=${JOBS:-$(nproc)}
 MODEL_FILES=(
 	"$ROOT"/tools/qemu/build.sh
 	"$ROOT"/tools/qemu/dsa/*
+	"$ROOT"/tools/qemu/patches/*
 	"$ROOT"/drivers/dma/idxd/registers.h
 	"$ROOT"/include/uapi/linux/idxd_hw.h
 	"$ROOT"/tools/include/kernel_types.h
@@ -31,7 +32,8 @@ model_hash() {
 	sha256sum "${MODEL_FILES[@]}" | sed "s|$ROOT/||" | sha256sum | cut -c1-16
 }
 
-# Unpack Debian's source package (with its security patches applied).
+# Unpack Debian's source package (with its security patches applied) and
+# record it in git, so our patches can be re-applied to a pristine tree.
 fetch_source() {
 	local dsc
 	[ -f "$QDIR/src/.unpacked" ] && return
@@ -44,10 +46,28 @@ fetch_source() {
 	dsc=$(ls -t "$QDIR"/dl/qemu_7.2*.dsc | head -n1)
 	rm -rf "$QDIR/src"
 	dpkg-source -x "$dsc" "$QDIR/src" >&2
+	git -C "$QDIR/src" init -q
+	git -C "$QDIR/src" add -A -f .
+	git -C "$QDIR/src" -c user.name=dsa-sf -c user.email=dsa-sf@localhost \
+		commit -q -m "Debian $(basename "$dsc" .dsc)"
 	touch "$QDIR/src/.unpacked"
 }
 
-# Copy the model into hw/i386/dsa and hook it into the meson build once.
+# Our changes to QEMU itself (tools/qemu/patches), applied in order.  Only
+# a changed patch set touches the tree, so model edits stay incremental.
+apply_patches() {
+	local src=$QDIR/src hash
+
+	hash=$(cat "$ROOT"/tools/qemu/patches/*.patch | sha256sum | cut -c1-16)
+	[ "$(cat "$src/.patches" 2>/dev/null)" = "$hash" ] && return
+	log "applying patches $hash"
+	git -C "$src" checkout -q -f HEAD -- .
+	git -C "$src" apply "$ROOT"/tools/qemu/patches/*.patch
+	echo "$hash" >"$src/.patches"
+}
+
+# Copy the model and the headers it shares with the driver into hw/i386/dsa
+# (0001-hw-i386-build-the-intel-dsa-model.patch builds that directory).
 install_model() {
 	local dst=$QDIR/src/hw/i386/dsa
 
@@ -57,10 +77,6 @@ install_model() {
 	   "$ROOT/include/uapi/linux/idxd_hw.h" \
 	   "$ROOT/tools/include/kernel_types.h" \
 	   "$ROOT/tools/include/dsa_model_test.h" "$dst/"
-	if ! grep -q "subdir('dsa')" "$QDIR/src/hw/i386/meson.build"; then
-		sed -i "s/^subdir('kvm')$/subdir('dsa')\nsubdir('kvm')/" \
-			"$QDIR/src/hw/i386/meson.build"
-	fi
 }
 
 configure() {
@@ -83,6 +99,7 @@ main() {
 		return
 	fi
 	fetch_source
+	apply_patches
 	install_model
 	configure
 	log "building model $hash"
