@@ -12,6 +12,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/main-loop.h"
 #include "hw/i386/intel_iommu.h"
 #include "hw/i386/x86-iommu.h"
 #include "dsa.h"
@@ -47,13 +48,27 @@ AddressSpace *dsa_dma_as(DsaState *s, bool pasid_en, uint32_t pasid)
     return &vtd_as->as;
 }
 
+/*
+ * Each access takes the BQL: a translation fault makes the vIOMMU raise
+ * its fault interrupt, which may only happen with the BQL held.  Callers
+ * move at most a page per call, so vCPUs still run between accesses.
+ */
 MemTxResult dsa_dma_rw(const DsaJob *job, uint64_t addr, void *buf,
                        uint64_t len, DMADirection dir)
 {
+    bool locked = qemu_mutex_iothread_locked();
+    MemTxResult ret;
+
     /* no vIOMMU with PASID support: a PASID-tagged request faults */
     if (!job->as) {
         return MEMTX_DECODE_ERROR;
     }
-    return dma_memory_rw(job->as, addr, buf, len, dir,
-                         MEMTXATTRS_UNSPECIFIED);
+    if (!locked) {
+        qemu_mutex_lock_iothread();
+    }
+    ret = dma_memory_rw(job->as, addr, buf, len, dir, MEMTXATTRS_UNSPECIFIED);
+    if (!locked) {
+        qemu_mutex_unlock_iothread();
+    }
+    return ret;
 }
