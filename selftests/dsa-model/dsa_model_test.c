@@ -2966,6 +2966,114 @@ static void queue_noops(struct ctx *c, int wq, int first, int n)
 	}
 }
 
+/* ================================================================== */
+/* Portals                                                              */
+
+static void submit_portal(const struct dsa_dev *d, int wq,
+			  enum idxd_portal_prot prot,
+			  enum idxd_interrupt_type it, const struct dsa_hw_desc *h)
+{
+	volatile uint64_t *portal = (volatile uint64_t *)
+		(d->bar2 + IDXD_PORTAL_OFFSET(wq, prot, it));
+	uint64_t q[DSA_DESC_SIZE / 8];
+	unsigned int i;
+
+	memcpy(q, h, sizeof(q));
+	__sync_synchronize();
+	for (i = 0; i < DSA_DESC_SIZE / 8; i++)
+		portal[i] = q[i];
+	__sync_synchronize();
+}
+
+TEST_F(dsa, portals_all_four)
+{
+	static const struct {
+		enum idxd_portal_prot prot;
+		enum idxd_interrupt_type it;
+	} p[] = {
+		{ IDXD_PORTAL_UNLIMITED, IDXD_IRQ_MSIX },
+		{ IDXD_PORTAL_LIMITED, IDXD_IRQ_MSIX },
+		{ IDXD_PORTAL_UNLIMITED, IDXD_IRQ_IMS },
+		{ IDXD_PORTAL_LIMITED, IDXD_IRQ_IMS },
+	};
+	const uint32_t data = 0xcafe000a;
+	struct dsa_hw_desc h;
+	unsigned int i;
+
+	for (i = 0; i < 4; i++) {
+		desc_init(&h, DSA_OPCODE_NOOP,
+			  IDXD_OP_FLAG_CRAV | IDXD_OP_FLAG_RCR, cr_pa(C, i));
+		submit_portal(D, WQ_MAIN, p[i].prot, p[i].it, &h);
+		EXPECT_STATUS(DSA_COMP_SUCCESS, C, i);
+	}
+	/* the limited IMS portal signals through IMS */
+	*irq_va(C, 10) = 0;
+	ims_program(D, 10, irq_pa(C, 10), data, false, false, 0);
+	rci_noop(&h, C, 10, 4);
+	submit_portal(D, WQ_MAIN, IDXD_PORTAL_LIMITED, IDXD_IRQ_IMS, &h);
+	EXPECT_STATUS(DSA_COMP_SUCCESS, C, 4);
+	ASSERT_TRUE(irq_wait(C, 10, data));
+	/* and the limited MSI-X portal checks against the MSI-X table */
+	rci_noop(&h, C, D->msix_size, 5);
+	submit_portal(D, WQ_MAIN, IDXD_PORTAL_LIMITED, IDXD_IRQ_MSIX, &h);
+	EXPECT_STATUS(DSA_COMP_INT_HANDLE_INVAL, C, 5);
+}
+
+TEST_F(dsa, portal_4byte_stores_any_order)
+{
+	volatile uint32_t *portal = (volatile uint32_t *)
+		(D->bar2 + IDXD_PORTAL_OFFSET(WQ_MAIN, IDXD_PORTAL_UNLIMITED,
+					      IDXD_IRQ_MSIX) + 3 * 64);
+	static const int order[16] = {
+		15, 0, 7, 3, 12, 1, 9, 14, 2, 4, 11, 6, 13, 8, 5, 10,
+	};
+	uint32_t q[DSA_DESC_SIZE / 4];
+	struct dsa_hw_desc h;
+	int i;
+
+	fill_random(PG(P_SRC)->va, PAGE);
+	memmove_desc(&h, PG(P_SRC)->pa, PG(P_DST)->pa, 1000, cr_pa(C, 0));
+	memcpy(q, &h, sizeof(q));
+	/* 15 of 16 dwords: nothing is submitted yet */
+	for (i = 0; i < 15; i++)
+		portal[order[i]] = q[order[i]];
+	msleep(QUIET_MS);
+	ASSERT_EQ(0, cr_status(C, 0)) TH_LOG("submitted before complete");
+	ASSERT_EQ(V(0), V(wq_occupancy(D, WQ_MAIN)));
+	portal[order[15]] = q[order[15]];
+	EXPECT_STATUS(DSA_COMP_SUCCESS, C, 0);
+	ASSERT_SAME(PG(P_DST)->va, PG(P_SRC)->va, 1000);
+}
+
+TEST_F(dsa, wq_mask_operand)
+{
+	uint32_t both = IDXD_CMD_WQ_OPERAND(WQ_MAIN) |
+			IDXD_CMD_WQ_OPERAND(WQ_SMALL);
+
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_ENABLE_WQ, WQ_SMALL);
+	hold(_metadata, C, true);
+	queue_noops(C, WQ_MAIN, 0, 1);
+	queue_noops(C, WQ_SMALL, 1, 1);
+	/* one command, two WQs */
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_ABORT_WQ, both);
+	ASSERT_EQ(V(0), V(wq_occupancy(D, WQ_MAIN)));
+	ASSERT_EQ(V(0), V(wq_occupancy(D, WQ_SMALL)));
+	queue_noops(C, WQ_MAIN, 2, 1);
+	queue_noops(C, WQ_SMALL, 3, 1);
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_DISABLE_WQ, both);
+	ASSERT_EQ(DSA_COMP_SUCCESS, cr_status(C, 2));
+	ASSERT_EQ(DSA_COMP_SUCCESS, cr_status(C, 3));
+	ASSERT_EQ(V(IDXD_WQ_DEV_DISABLED), V(wq_state(D, WQ_MAIN)));
+	ASSERT_EQ(V(IDXD_WQ_DEV_DISABLED), V(wq_state(D, WQ_SMALL)));
+	ASSERT_EQ(0, cr_status(C, 0));
+	ASSERT_EQ(0, cr_status(C, 1));
+	/* WQs not in the mask are untouched */
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_ENABLE_WQ, WQ_MAIN);
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_DISABLE_WQ,
+		   IDXD_CMD_WQ_OPERAND(WQ_SMALL));
+	ASSERT_EQ(V(IDXD_WQ_DEV_ENABLED), V(wq_state(D, WQ_MAIN)));
+}
+
 TEST_F(dsa, hold_defers_execution)
 {
 	hold(_metadata, C, true);
@@ -3343,6 +3451,8 @@ TEST_F(dsa, halt_and_reset)
 	uint64_t end;
 
 	REQUIRE_TEST_BAR(C);
+	msix_enable(_metadata, C, true);
+	msix_arm(_metadata, C, 0, 0, 0xd5a0f000, false);
 	g.halt_int_en = 1;
 	wr32(D, IDXD_GENCTRL_OFFSET, g.bits);
 	tb_wr(D, DSA_TEST_HALT, 1);
@@ -3351,6 +3461,7 @@ TEST_F(dsa, halt_and_reset)
 		usleep(100);
 	ASSERT_EQ(V(IDXD_DEVICE_STATE_HALT), V(gensts_state(D)));
 	ASSERT_TRUE(intcause_wait(D, IDXD_INTC_HALT_STATE));
+	ASSERT_TRUE(irq_wait(C, 0, 0xd5a0f000)) TH_LOG("no vector 0 for HALT");
 	CMD_EXPECT(IDXD_CMDSTS_ERR_DEV_ENABLED, D, IDXD_CMD_ENABLE_DEVICE, 0);
 	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_RESET_DEVICE, 0);
 	ASSERT_EQ(V(IDXD_DEVICE_STATE_DISABLED), V(gensts_state(D)));
@@ -3358,6 +3469,24 @@ TEST_F(dsa, halt_and_reset)
 	/* the device works again */
 	configure_default(_metadata, D);
 	marker(_metadata, C, WQ_MAIN, 0);
+}
+
+/* Doc: DISABLE_DEVICE fails with 0x31 when the device is not enabled. */
+TEST_F(dsa, disable_device_halted)
+{
+	uint64_t end;
+
+	REQUIRE_TEST_BAR(C);
+	tb_wr(D, DSA_TEST_HALT, 1);
+	end = now_ms() + POLL_MS;
+	while (gensts_state(D) != IDXD_DEVICE_STATE_HALT && now_ms() < end)
+		usleep(100);
+	ASSERT_EQ(V(IDXD_DEVICE_STATE_HALT), V(gensts_state(D)));
+	/* WQ commands need an enabled device */
+	CMD_EXPECT(IDXD_CMDSTS_ERR_DEV_NOT_EN, D, IDXD_CMD_DRAIN_WQ,
+		   IDXD_CMD_WQ_OPERAND(WQ_MAIN));
+	CMD_EXPECT(IDXD_CMDSTS_ERR_DIS_DEV_EN, D, IDXD_CMD_DISABLE_DEVICE, 0);
+	ASSERT_EQ(V(IDXD_DEVICE_STATE_HALT), V(gensts_state(D)));
 }
 
 TEST_F(dsa, desc_count)
