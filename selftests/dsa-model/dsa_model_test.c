@@ -3485,8 +3485,10 @@ TEST_F(dsa, disable_device_halted)
 	/* WQ commands need an enabled device */
 	CMD_EXPECT(IDXD_CMDSTS_ERR_DEV_NOT_EN, D, IDXD_CMD_DRAIN_WQ,
 		   IDXD_CMD_WQ_OPERAND(WQ_MAIN));
+	/* a halted device can still be disabled; a disabled one cannot */
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_DISABLE_DEVICE, 0);
+	ASSERT_EQ(V(IDXD_DEVICE_STATE_DISABLED), V(gensts_state(D)));
 	CMD_EXPECT(IDXD_CMDSTS_ERR_DIS_DEV_EN, D, IDXD_CMD_DISABLE_DEVICE, 0);
-	ASSERT_EQ(V(IDXD_DEVICE_STATE_HALT), V(gensts_state(D)));
 }
 
 TEST_F(dsa, desc_count)
