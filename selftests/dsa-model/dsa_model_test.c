@@ -22,6 +22,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <cpuid.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -963,6 +964,17 @@ static void dsa_submit(const struct dsa_dev *d, int wq,
 	for (i = 0; i < DSA_DESC_SIZE / 8; i++)
 		portal[i] = q[i];
 	__sync_synchronize();
+}
+
+/* The descriptor as one MOVDIR64B store, as silicon expects it. */
+static void dsa_submit_movdir64b(const struct dsa_dev *d, int wq,
+				 const struct dsa_hw_desc *h)
+{
+	volatile uint8_t *portal = d->bar2 +
+		IDXD_PORTAL_OFFSET(wq, IDXD_PORTAL_UNLIMITED, IDXD_IRQ_MSIX);
+
+	__sync_synchronize();
+	asm volatile("movdir64b (%1), %0" : : "r"(portal), "r"(h) : "memory");
 }
 
 static uint8_t cr_wait(volatile struct dsa_completion_record *cr)
@@ -1993,6 +2005,24 @@ TEST_F(dsa, memmove)
 	/* a whole page */
 	memmove_desc(&h, PG(P_SRC)->pa, PG(P_DST)->pa, PAGE, cr_pa(C, 1));
 	RUN_EXPECT(DSA_COMP_SUCCESS, C, WQ_MAIN, &h, 1);
+	ASSERT_SAME(dst, src, PAGE);
+	pool_check(_metadata, C);
+}
+
+TEST_F(dsa, memmove_movdir64b)
+{
+	uint8_t *src = PG(P_SRC)->va, *dst = PG(P_DST)->va;
+	unsigned int eax, ebx, ecx, edx;
+	struct dsa_hw_desc h;
+
+	if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) ||
+	    !(ecx & (1U << 28)))
+		SKIP(return, "this CPU has no MOVDIR64B");
+	fill_random(src, PAGE);
+	memset(dst, 0, PAGE);
+	memmove_desc(&h, PG(P_SRC)->pa, PG(P_DST)->pa, PAGE, cr_pa(C, 0));
+	dsa_submit_movdir64b(D, WQ_MAIN, &h);
+	EXPECT_STATUS(DSA_COMP_SUCCESS, C, 0);
 	ASSERT_SAME(dst, src, PAGE);
 	pool_check(_metadata, C);
 }
