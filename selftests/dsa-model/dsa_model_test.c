@@ -69,8 +69,9 @@
 #define EXP_WQCFG_OFF		0x500
 #define EXP_MSIX_PERM_OFF	0x600
 #define EXP_IMS_OFF		0x1000
-#define EXP_MSIX_TABLE_OFF	0x5000
-#define EXP_MSIX_PBA_OFF	0x6000
+#define EXP_PERFMON_OFF		0x5000
+#define EXP_MSIX_TABLE_OFF	0x6000
+#define EXP_MSIX_PBA_OFF	0x7000
 /* End of the register block: the last register, SWERR, is 32 bytes. */
 #define REGS_END		(IDXD_SWERR_OFFSET + 32)
 
@@ -88,7 +89,7 @@ struct dsa_dev {
 	volatile uint8_t *bar0, *bar2, *bar4;
 	size_t bar0_size, bar2_size, bar4_size;
 	uint16_t pcie_cap, msix_cap, pasid_cap;
-	uint32_t grpcfg, wqcfg, perm, ims;	/* table offsets in BAR0 */
+	uint32_t grpcfg, wqcfg, perm, ims, perfmon;	/* tables in BAR0 */
 	uint32_t wqcfg_stride;
 	uint32_t msix_table, msix_pba, msix_size;
 	unsigned int num_wqs, num_groups, num_engines, total_wq_size;
@@ -762,6 +763,7 @@ static void dsa_open(struct __test_metadata *_metadata, struct dsa_dev *d)
 	d->wqcfg = offs.wqcfg * IDXD_TABLE_MULT;
 	d->perm = offs.msix_perm * IDXD_TABLE_MULT;
 	d->ims = offs.ims * IDXD_TABLE_MULT;
+	d->perfmon = offs.perfmon * IDXD_TABLE_MULT;
 	if (d->msix_cap) {
 		d->msix_size = (cfg_rd(d, d->msix_cap + PCI_MSIX_FLAGS, 2) &
 				PCI_MSIX_FLAGS_QSIZE) + 1;
@@ -1337,7 +1339,7 @@ TEST_F(dsa_cfg, table_offsets)
 	struct {
 		const char *name;
 		uint64_t start, len;
-	} t[6];
+	} t[7];
 	int i, j;
 
 	o.bits[0] = rd64(D, IDXD_TABLE_OFFSET);
@@ -1346,7 +1348,7 @@ TEST_F(dsa_cfg, table_offsets)
 	EXPECT_EQ(V(EXP_WQCFG_OFF), V(o.wqcfg * IDXD_TABLE_MULT));
 	EXPECT_EQ(V(EXP_MSIX_PERM_OFF), V(o.msix_perm * IDXD_TABLE_MULT));
 	EXPECT_EQ(V(EXP_IMS_OFF), V(o.ims * IDXD_TABLE_MULT));
-	EXPECT_EQ(V(0), V(o.perfmon));
+	EXPECT_EQ(V(EXP_PERFMON_OFF), V(o.perfmon * IDXD_TABLE_MULT));
 	EXPECT_EQ(V(EXP_IMS_ENTRIES), V(D->ims_size));
 
 	t[0].name = "GRPCFG";
@@ -1367,7 +1369,10 @@ TEST_F(dsa_cfg, table_offsets)
 	t[5].name = "MSI-X PBA";
 	t[5].start = D->msix_pba;
 	t[5].len = (D->msix_size + 63) / 64 * 8;
-	for (i = 0; i < 6; i++) {
+	t[6].name = "perfmon";
+	t[6].start = D->perfmon;
+	t[6].len = IDXD_PERFMON_SIZE;
+	for (i = 0; i < 7; i++) {
 		ASSERT_NE(V(0), V(t[i].len));
 		ASSERT_LE(V(REGS_END), V(t[i].start))
 			TH_LOG("%s at %#" PRIx64 " overlaps the registers",
@@ -3543,5 +3548,100 @@ TEST_F(dsa, desc_count)
 	ASSERT_GE(V(3), V(delta));
 }
 
+/* ------------------------------------------------------------------ */
+/* Performance monitor                                                  */
+
+static uint32_t perf_reg(const struct dsa_dev *d, uint32_t base, int i)
+{
+	return d->perfmon + base + i * IDXD_PERFMON_STRIDE;
+}
+
+static void perf_counter(const struct dsa_dev *d, int i, unsigned int cat,
+			 uint32_t events, bool irq)
+{
+	union idxd_cntrcfg cfg = {
+		.enable = 1,
+		.interrupt_ovf = irq,
+		.event_category = cat,
+		.events = events,
+	};
+
+	wr64(d, perf_reg(d, IDXD_CNTRCFG_OFFSET, i), cfg.val);
+}
+
+static uint64_t perf_data(const struct dsa_dev *d, int i)
+{
+	return rd64(d, perf_reg(d, IDXD_CNTRDATA_OFFSET, i));
+}
+
+TEST_F(dsa_cfg, perfmon_caps)
+{
+	union idxd_perfcap cap;
+
+	cap.bits = rd64(D, D->perfmon + IDXD_PERFCAP_OFFSET);
+	ASSERT_EQ(V(DSA_PERF_COUNTERS), V(cap.num_perf_counter));
+	ASSERT_EQ(V(DSA_PERF_COUNTER_WIDTH), V(cap.counter_width));
+	ASSERT_EQ(V(2), V(cap.num_event_category));
+	ASSERT_EQ(V(3), V(cap.global_event_category));
+	ASSERT_EQ(V(0), V(cap.filter));
+	ASSERT_EQ(V(0), V(cap.cap_per_counter));
+	ASSERT_EQ(V(1), V(cap.counter_freeze));
+	ASSERT_EQ(V(1), V(cap.overflow_interrupt));
+	ASSERT_EQ(V(DSA_PERF_WQ_ACCEPTED | DSA_PERF_WQ_DROPPED),
+		  V(rd64(D, perf_reg(D, IDXD_EVNTCAP_OFFSET,
+				     DSA_PERF_CAT_WQ))));
+	ASSERT_EQ(V(DSA_PERF_ENG_COMPLETED | DSA_PERF_ENG_ERRORS |
+		    DSA_PERF_ENG_BYTES),
+		  V(rd64(D, perf_reg(D, IDXD_EVNTCAP_OFFSET,
+				     DSA_PERF_CAT_ENGINE))));
+}
+
+/* Each counter counts its own events; a frozen one does not move. */
+TEST_F(dsa, perfmon_counts)
+{
+	struct dsa_hw_desc h;
+
+	wr32(D, D->perfmon + IDXD_PERFRST_OFFSET,
+	     IDXD_PERFRST_CONFIG | IDXD_PERFRST_COUNTERS);
+	perf_counter(D, 0, DSA_PERF_CAT_WQ, DSA_PERF_WQ_ACCEPTED, false);
+	perf_counter(D, 1, DSA_PERF_CAT_ENGINE, DSA_PERF_ENG_COMPLETED, false);
+	perf_counter(D, 2, DSA_PERF_CAT_ENGINE, DSA_PERF_ENG_BYTES, false);
+	perf_counter(D, 3, DSA_PERF_CAT_ENGINE, DSA_PERF_ENG_ERRORS, false);
+	marker(_metadata, C, WQ_MAIN, 0);
+	memmove_desc(&h, PG(P_SRC)->pa, PG(P_DST)->pa, 1000, cr_pa(C, 1));
+	RUN_EXPECT(DSA_COMP_SUCCESS, C, WQ_MAIN, &h, 1);
+	desc_init(&h, 0x3f, IDXD_OP_FLAG_CRAV, cr_pa(C, 2));
+	RUN_EXPECT(DSA_COMP_BAD_OPCODE, C, WQ_MAIN, &h, 2);
+	ASSERT_EQ(V(3), V(perf_data(D, 0)));
+	ASSERT_EQ(V(3), V(perf_data(D, 1)));
+	ASSERT_EQ(V(1000), V(perf_data(D, 2)));
+	ASSERT_EQ(V(1), V(perf_data(D, 3)));
+
+	wr32(D, D->perfmon + IDXD_PERFFRZ_OFFSET, 0x2);
+	marker(_metadata, C, WQ_MAIN, 3);
+	ASSERT_EQ(V(4), V(perf_data(D, 0)));
+	ASSERT_EQ(V(3), V(perf_data(D, 1)));
+
+	wr32(D, D->perfmon + IDXD_PERFRST_OFFSET, IDXD_PERFRST_COUNTERS);
+	ASSERT_EQ(V(0), V(perf_data(D, 0)));
+	ASSERT_EQ(V(0), V(perf_data(D, 2)));
+}
+
+/* A wrap sets OVFSTATUS and, when asked, the misc interrupt cause. */
+TEST_F(dsa, perfmon_overflow)
+{
+	wr32(D, D->perfmon + IDXD_PERFRST_OFFSET,
+	     IDXD_PERFRST_CONFIG | IDXD_PERFRST_COUNTERS);
+	wr32(D, IDXD_INTCAUSE_OFFSET, IDXD_INTC_PERFMON_OVFL);
+	perf_counter(D, 2, DSA_PERF_CAT_ENGINE, DSA_PERF_ENG_COMPLETED, true);
+	wr64(D, perf_reg(D, IDXD_CNTRDATA_OFFSET, 2), 0xffffffffULL);
+	ASSERT_EQ(V(0xffffffffULL), V(perf_data(D, 2)));
+	marker(_metadata, C, WQ_MAIN, 0);
+	ASSERT_EQ(V(0), V(perf_data(D, 2)));
+	ASSERT_EQ(V(0x4), V(rd32(D, D->perfmon + IDXD_OVFSTATUS_OFFSET)));
+	ASSERT_TRUE(intcause_wait(D, IDXD_INTC_PERFMON_OVFL));
+	wr32(D, D->perfmon + IDXD_OVFSTATUS_OFFSET, 0x4);
+	ASSERT_EQ(V(0), V(rd32(D, D->perfmon + IDXD_OVFSTATUS_OFFSET)));
+}
 
 TEST_HARNESS_MAIN

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Test window of the QEMU DSA model (tools/qemu/): BAR4, present only
- * with -device intel-dsa,test-bar=on.  Not silicon: it exists so tests in
- * the guest can hold the engines and inject faults.  Each register is
- * 64-bit.  Shared by the model and the tests; the one definition.
+ * What the QEMU DSA model (tools/qemu/) defines beyond the architecture,
+ * shared by the model and the tests; the one definition.
+ *
+ * The test window: BAR4, present only with -device intel-dsa,test-bar=on.
+ * Not silicon: it exists so tests in the guest can hold the engines and
+ * inject faults.  Each register is 64-bit.
  */
 #ifndef _DSA_MODEL_TEST_H
 #define _DSA_MODEL_TEST_H
@@ -41,5 +43,21 @@
 
 /* read-only: descriptors executed since reset, including batch members */
 #define DSA_TEST_DESC_COUNT		0x30
+
+/*
+ * Performance monitoring events the model counts (its own encoding: a
+ * CNTRCFG event category and a mask of events within it).
+ */
+#define DSA_PERF_COUNTERS		4
+#define DSA_PERF_COUNTER_WIDTH		32
+
+#define DSA_PERF_CAT_WQ			0
+#define DSA_PERF_WQ_ACCEPTED		0x1	/* descriptor queued */
+#define DSA_PERF_WQ_DROPPED		0x2	/* disabled or full WQ */
+
+#define DSA_PERF_CAT_ENGINE		1
+#define DSA_PERF_ENG_COMPLETED		0x1	/* any status, batch members too */
+#define DSA_PERF_ENG_ERRORS		0x2	/* status other than success */
+#define DSA_PERF_ENG_BYTES		0x4	/* bytes of successful data ops */
 
 #endif /* _DSA_MODEL_TEST_H */

@@ -445,4 +445,60 @@ union wqcfg {
 #define IDXD_WQCFG_PASID_IDX		2
 #define IDXD_WQCFG_STATUS_IDX		6
 
+/*
+ * Performance monitoring: registers at the perfmon table offset
+ * (TABLE_OFFSET.perfmon), one page.
+ */
+#define IDXD_PERFMON_SIZE		0x1000
+#define IDXD_PERFCAP_OFFSET		0x0
+union idxd_perfcap {
+	struct {
+		u64 num_perf_counter:6;
+		u64 rsvd1:2;
+		u64 counter_width:8;
+		u64 num_event_category:4;
+		u64 global_event_category:16;
+		u64 filter:8;
+		u64 rsvd2:8;
+		u64 cap_per_counter:1;
+		u64 writeable_counter:1;
+		u64 counter_freeze:1;
+		u64 overflow_interrupt:1;
+		u64 rsvd3:8;
+	};
+	u64 bits;
+} __packed;
+
+/* PERFRST: write to reset the counter configuration or the counters */
+#define IDXD_PERFRST_OFFSET		0x10
+#define IDXD_PERFRST_CONFIG		0x1
+#define IDXD_PERFRST_COUNTERS		0x2
+
+/* PERFFRZ: bit n freezes counter n */
+#define IDXD_PERFFRZ_OFFSET		0x20
+/* OVFSTATUS: bit n set when counter n wrapped; write one to clear */
+#define IDXD_OVFSTATUS_OFFSET		0x30
+
+/* EVNTCAP: per event category, the events it supports */
+#define IDXD_EVNTCAP_OFFSET		0x80
+#define IDXD_CNTRCFG_OFFSET		0x100
+union idxd_cntrcfg {
+	struct {
+		u64 enable:1;
+		u64 interrupt_ovf:1;
+		u64 global_freeze_ovf:1;
+		u64 rsvd1:5;
+		u64 event_category:4;
+		u64 rsvd2:20;
+		u64 events:28;
+		u64 rsvd3:4;
+	};
+	u64 val;
+} __packed;
+
+#define IDXD_CNTRDATA_OFFSET		0x200
+#define IDXD_FLTCFG_OFFSET		0x300
+#define IDXD_CNTRCAP_OFFSET		0x800
+#define IDXD_PERFMON_STRIDE		8
+
 #endif /* _IDXD_REGISTERS_H_ */

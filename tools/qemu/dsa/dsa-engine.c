@@ -151,6 +151,23 @@ static void dsa_job_swerr(DsaState *s, const DsaJob *job, uint8_t code,
     qemu_mutex_unlock_iothread();
 }
 
+/* Operations that process xfer_size bytes of data. */
+static bool dsa_moves_data(uint8_t opcode)
+{
+    switch (opcode) {
+    case DSA_OPCODE_MEMMOVE:
+    case DSA_OPCODE_MEMFILL:
+    case DSA_OPCODE_COMPARE:
+    case DSA_OPCODE_COMPVAL:
+    case DSA_OPCODE_DUALCAST:
+    case DSA_OPCODE_CRCGEN:
+    case DSA_OPCODE_COPY_CRC:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* The status byte goes last, so software polling it sees a whole record. */
 static bool dsa_write_record(const DsaJob *job,
                              const struct dsa_completion_record *cr)
@@ -184,12 +201,20 @@ static void dsa_complete(DsaState *s, const DsaJob *job,
     } else if (error) {
         dsa_job_swerr(s, job, cr->status, cr);
     }
+
+    qemu_mutex_lock_iothread();
+    dsa_perf_count(s, DSA_PERF_CAT_ENGINE, DSA_PERF_ENG_COMPLETED, 1);
+    if (error) {
+        dsa_perf_count(s, DSA_PERF_CAT_ENGINE, DSA_PERF_ENG_ERRORS, 1);
+    } else if (dsa_moves_data(job->desc.opcode)) {
+        dsa_perf_count(s, DSA_PERF_CAT_ENGINE, DSA_PERF_ENG_BYTES,
+                       job->desc.xfer_size);
+    }
     if ((flags & IDXD_OP_FLAG_RCI) &&
         cr->status != DSA_COMP_INT_HANDLE_INVAL) {
-        qemu_mutex_lock_iothread();
         dsa_irq_completion(s, job);
-        qemu_mutex_unlock_iothread();
     }
+    qemu_mutex_unlock_iothread();
 }
 
 /*

@@ -126,6 +126,8 @@ static void dsa_layout_bar0(DsaState *s)
     off += s->msix_vectors * IDXD_MSIX_PERM_STRIDE;
     s->ims_off = ROUND_UP(off, 4 * KiB);
     off = s->ims_off + s->ims_entries * IDXD_IMS_ENTRY_SIZE;
+    s->perfmon_off = ROUND_UP(off, 4 * KiB);
+    off = s->perfmon_off + IDXD_PERFMON_SIZE;
     s->msix_table_off = ROUND_UP(off, 4 * KiB);
     off = s->msix_table_off + s->msix_vectors * PCI_MSIX_ENTRY_SIZE;
     s->msix_pba_off = ROUND_UP(off, 4 * KiB);
@@ -138,6 +140,7 @@ static void dsa_layout_bar0(DsaState *s)
     s->offsets.wqcfg = s->wqcfg_off / IDXD_TABLE_MULT;
     s->offsets.msix_perm = s->msix_perm_off / IDXD_TABLE_MULT;
     s->offsets.ims = s->ims_off / IDXD_TABLE_MULT;
+    s->offsets.perfmon = s->perfmon_off / IDXD_TABLE_MULT;
 
     s->bar2_size = pow2ceil(s->num_wqs * IDXD_PORTALS_PER_WQ *
                             IDXD_PORTAL_SIZE);

@@ -46,6 +46,7 @@ static void dsa_submit_error(DsaState *s, int wq, const uint8_t *raw,
     err.priv = s->wqs[wq].cfg.priv;
     err.pasid = s->wqs[wq].cfg.pasid;
     dsa_swerr_record(s, &err);
+    dsa_perf_count(s, DSA_PERF_CAT_WQ, DSA_PERF_WQ_DROPPED, 1);
 }
 
 static void dsa_submit(DsaState *s, int wq, int portal, const uint8_t *raw)
@@ -67,6 +68,7 @@ static void dsa_submit(DsaState *s, int wq, int portal, const uint8_t *raw)
     q->irq_type = portal / 2 ? IDXD_IRQ_IMS : IDXD_IRQ_MSIX;
     w->count++;
     w->cfg.occupancy = w->count;
+    dsa_perf_count(s, DSA_PERF_CAT_WQ, DSA_PERF_WQ_ACCEPTED, 1);
     dsa_engine_kick(s);
 }
 

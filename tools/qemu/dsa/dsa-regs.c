@@ -211,28 +211,44 @@ static uint64_t dsa_table_read(DsaState *s, hwaddr addr, unsigned size)
     return size == 8 ? ldq_le_p(p) : ldl_le_p(p);
 }
 
+static bool dsa_is_perfmon(DsaState *s, hwaddr addr)
+{
+    return addr >= s->perfmon_off &&
+           addr < s->perfmon_off + IDXD_PERFMON_SIZE;
+}
+
 static uint64_t dsa_regs_read(void *opaque, hwaddr addr, unsigned size)
 {
     DsaState *s = opaque;
+    uint64_t val;
 
     if (addr < s->grpcfg_off) {
-        return extract64(dsa_reg_value(s, addr & ~7ULL), (addr & 7) * 8,
-                         size * 8);
+        val = dsa_reg_value(s, addr & ~7ULL);
+    } else if (dsa_is_perfmon(s, addr)) {
+        val = dsa_perf_read(s, (addr - s->perfmon_off) & ~7ULL);
+    } else {
+        return dsa_table_read(s, addr, size);
     }
-    return dsa_table_read(s, addr, size);
+    return extract64(val, (addr & 7) * 8, size * 8);
 }
 
 static void dsa_regs_write(void *opaque, hwaddr addr, uint64_t val,
                            unsigned size)
 {
     DsaState *s = opaque;
+    uint64_t mask = dsa_bytes_mask(addr, size);
+    uint64_t shifted = val << ((addr & 7) * 8);
+    hwaddr reg;
 
     if (addr < s->grpcfg_off) {
-        dsa_reg_write(s, addr & ~7ULL, val << ((addr & 7) * 8),
-                      dsa_bytes_mask(addr, size));
-        return;
+        dsa_reg_write(s, addr & ~7ULL, shifted, mask);
+    } else if (dsa_is_perfmon(s, addr)) {
+        reg = (addr - s->perfmon_off) & ~7ULL;
+        dsa_perf_write(s, reg,
+                       (dsa_perf_read(s, reg) & ~mask) | (shifted & mask));
+    } else {
+        dsa_table_write(s, addr, val, size);
     }
-    dsa_table_write(s, addr, val, size);
 }
 
 const MemoryRegionOps dsa_regs_ops = {
@@ -274,4 +290,5 @@ void dsa_regs_reset(DsaState *s)
     s->cmd.bits = 0;
     s->cmdsts.bits = 0;
     memset(&s->swerr, 0, sizeof(s->swerr));
+    dsa_perf_reset(s);
 }

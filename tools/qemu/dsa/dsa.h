@@ -96,6 +96,7 @@ struct DsaState {
     uint32_t wqcfg_off;
     uint32_t msix_perm_off;
     uint32_t ims_off;
+    uint32_t perfmon_off;
     uint32_t msix_table_off;
     uint32_t msix_pba_off;
     uint64_t bar0_size;
@@ -135,6 +136,12 @@ struct DsaState {
     bool stopping;
     bool cmd_pending;
     uint32_t next_wq;
+
+    /* performance monitor */
+    uint64_t perf_cfg[DSA_PERF_COUNTERS];
+    uint64_t perf_data[DSA_PERF_COUNTERS];
+    uint32_t perf_frozen;
+    uint32_t perf_ovf;
 
     /* test window */
     bool hold;
@@ -179,6 +186,14 @@ void dsa_irq_misc(DsaState *s, uint32_t cause);
 void dsa_irq_completion(DsaState *s, const DsaJob *job);
 void dsa_swerr_record(DsaState *s, const union sw_err_reg *err);
 void dsa_halt(DsaState *s);
+
+/* dsa-perfmon.c: with the BQL held */
+uint64_t dsa_perfcap(void);
+void dsa_perf_reset(DsaState *s);
+void dsa_perf_count(DsaState *s, unsigned int category, uint32_t event,
+                    uint64_t n);
+uint64_t dsa_perf_read(DsaState *s, hwaddr reg);
+void dsa_perf_write(DsaState *s, hwaddr reg, uint64_t val);
 
 /* dsa-test.c */
 extern const MemoryRegionOps dsa_test_ops;
