@@ -24,8 +24,12 @@ section "sysfs: $SYS"
 for f in vendor device class revision; do
 	printf '%-9s %s\n' "$f" "$(cat "$SYS/$f")"
 done
-echo "resource (start end flags), one line per BAR/ROM:"
-cat "$SYS/resource"
+# resource: one "start end flags" line per BAR (then ROM, bridge windows).
+i=0
+while read -r start end flags; do
+	[ "$((start))" -ne 0 ] && printf 'BAR%-5s %s-%s flags %s\n' "$i" "$start" "$end" "$flags"
+	i=$((i + 1))
+done <"$SYS/resource"
 
 section "dmesg lines about $DEV"
 dmesg | grep -F "$DEV"
