@@ -1,0 +1,151 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Software we did not write, run against the model: Debian's own idxd
+# driver probes it, accel-config configures a kernel-type dedicated WQ and
+# reads the configuration back, and the kernel's dmatest copies through
+# the dmaengine channel the upstream driver registers on that WQ.
+#
+# Loads the image's modules by path (modprobe idxd would load ours from
+# updates/) and unloads them at the end.
+
+DEV=0000:00:0a.0
+IDXD=/lib/modules/$(uname -r)/kernel/drivers/dma/idxd
+SYS=/sys/bus/dsa/devices
+ACCEL="./accel-config"
+# The vIOMMU has no first-level translation, so there is no SVA to turn on:
+# idxd warns either way; sva=0 makes that the only warning it prints.
+SVA_WARNING="User forced SVA off via module param."
+DMATEST_ITERATIONS=64
+
+n=0
+result() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n $2"
+	else
+		echo "not ok $n $2"
+	fi
+}
+
+# check DESCRIPTION COMMAND...: one KTAP result from a command's status
+check() {
+	desc=$1
+	shift
+	"$@"
+	result $? "$desc"
+}
+
+# expect DESCRIPTION WANT GOT
+expect() {
+	[ "$2" = "$3" ]
+	status=$?
+	[ $status -eq 0 ] || echo "# $1: want '$2', got '$3'"
+	result $status "$1"
+}
+
+dmesg_since_start() {
+	dmesg -r | tail -n +"$((DMESG_START + 1))"
+}
+
+attr() {
+	cat "$SYS/$1/$2" 2>/dev/null
+}
+
+# "key":value of the first JSON object naming "dev":"$1" in accel-config list
+listed() {
+	tr -d ' \n' <"$LIST" | sed 's/},/}\n/g' | grep "\"dev\":\"$1\"" |
+		head -n1 | grep -o "\"$2\":[^,}]*" | head -n1 | cut -d: -f2 |
+		tr -d '"'
+}
+
+test_probe() {
+	insmod "$IDXD/idxd_bus.ko" && insmod "$IDXD/idxd.ko" sva=0
+	result $? "image's idxd_bus and idxd load"
+	expect "idxd binds $DEV" idxd \
+		"$(basename "$(readlink "/sys/bus/pci/devices/$DEV/driver")")"
+	dmesg_since_start | grep -q "idxd $DEV: Intel(R) Accelerator Device (v100)"
+	result $? "probe reports a v1.0 device"
+	# kernel log levels 0-4: emergency to warning
+	bad=$(dmesg_since_start | grep '^<[0-4]>' | grep idxd |
+		grep -vF "$SVA_WARNING")
+	[ -z "$bad" ]
+	result $? "idxd logs no error and no warning but the SVA one"
+	[ -n "$bad" ] && echo "$bad" | sed 's/^/# /'
+	check "perfmon PMU dsa0 registered" test -d /sys/bus/event_source/devices/dsa0
+}
+
+test_capabilities() {
+	expect "version" 0x100 "$(attr dsa0 version)"
+	expect "max_work_queues" 8 "$(attr dsa0 max_work_queues)"
+	expect "max_engines" 4 "$(attr dsa0 max_engines)"
+	expect "max_groups" 4 "$(attr dsa0 max_groups)"
+	expect "max_work_queues_size" 128 "$(attr dsa0 max_work_queues_size)"
+	expect "max_batch_size" 1024 "$(attr dsa0 max_batch_size)"
+	expect "max_transfer_size" 2147483648 "$(attr dsa0 max_transfer_size)"
+	expect "max_read_buffers" 96 "$(attr dsa0 max_read_buffers)"
+}
+
+test_configure() {
+	$ACCEL config-engine dsa0/engine0.0 --group-id=0 &&
+	$ACCEL config-engine dsa0/engine0.1 --group-id=0 &&
+	$ACCEL config-wq dsa0/wq0.0 --group-id=0 --type=kernel \
+		--name=dmaengine --driver-name=dmaengine --mode=dedicated \
+		--priority=10 --wq-size=16 --max-batch-size=32 \
+		--max-transfer-size=1048576 &&
+	$ACCEL enable-device dsa0 &&
+	$ACCEL enable-wq dsa0/wq0.0
+	result $? "accel-config configures and enables dsa0 and wq0.0"
+
+	LIST=$(mktemp)
+	$ACCEL list >"$LIST"
+	result $? "accel-config list"
+	expect "device state" enabled "$(listed dsa0 state)"
+	expect "wq state" enabled "$(listed wq0.0 state)"
+	expect "wq mode" dedicated "$(listed wq0.0 mode)"
+	expect "wq size" 16 "$(listed wq0.0 size)"
+	expect "wq priority" 10 "$(listed wq0.0 priority)"
+	expect "wq group" 0 "$(listed wq0.0 group_id)"
+	expect "wq type" kernel "$(listed wq0.0 type)"
+	expect "wq max batch size" 32 "$(listed wq0.0 max_batch_size)"
+	expect "wq max transfer size" 1048576 \
+		"$(listed wq0.0 max_transfer_size)"
+	expect "engine0.1 group" 0 "$(listed engine0.1 group_id)"
+	expect "sysfs wq size" 16 "$(attr wq0.0 size)"
+	rm -f "$LIST"
+}
+
+test_dmatest() {
+	modprobe dmatest timeout=5000 iterations=$DMATEST_ITERATIONS \
+		threads_per_chan=1 && echo 1 >/sys/module/dmatest/parameters/run
+	result $? "dmatest starts on the idxd channel"
+	cat /sys/module/dmatest/parameters/wait >/dev/null
+	summary=$(dmesg_since_start | grep "dmatest: .*summary" | tail -n1)
+	echo "# $summary"
+	echo "$summary" |
+		grep -q "summary $DMATEST_ITERATIONS tests, 0 failures"
+	result $? "dmatest: $DMATEST_ITERATIONS copies, 0 failures"
+	rmmod dmatest
+}
+
+test_teardown() {
+	$ACCEL disable-wq dsa0/wq0.0 && $ACCEL disable-device dsa0
+	result $? "accel-config disables wq0.0 and dsa0"
+	expect "device state after disable" disabled "$(attr dsa0 state)"
+	rmmod idxd && rmmod idxd_bus
+	result $? "idxd and idxd_bus unload"
+	check "$DEV has no driver" test ! -e "/sys/bus/pci/devices/$DEV/driver"
+	bad=$(dmesg_since_start | grep -E "WARNING|BUG|Oops")
+	[ -z "$bad" ]
+	result $? "dmesg free of WARNING, BUG and Oops"
+}
+
+echo "KTAP version 1"
+echo "1..33"
+cd "$(dirname "$0")" || exit 1
+DMESG_START=$(dmesg -r | wc -l)
+test_probe
+test_capabilities
+test_configure
+test_dmatest
+test_teardown
