@@ -3419,6 +3419,94 @@ TEST_F(dsa, swerr_error_interrupt)
 	ASSERT_EQ(0U, rd32(D, IDXD_INTCAUSE_OFFSET) & IDXD_INTC_ERR);
 }
 
+/* Event log: with GENCFG.evl_en, errors go to a ring in memory. */
+
+struct evl_entry {
+	struct idxd_evl_entry_head head;
+	struct dsa_completion_record cr;
+} __attribute__((packed));
+
+static void evl_enable(const struct dsa_dev *d, uint64_t base, uint16_t size)
+{
+	union evlcfg_reg cfg = { .size = size };
+	union genctrl_reg ctrl = { .evl_int_en = 1 };
+	union gencfg_reg gen = { .evl_en = 1 };
+
+	cfg.base_addr = base >> 12;
+	wr64(d, IDXD_EVLCFG_OFFSET, cfg.bits[0]);
+	wr64(d, IDXD_EVLCFG_OFFSET + 8, cfg.bits[1]);
+	wr32(d, IDXD_GENCTRL_OFFSET, ctrl.bits);
+	wr32(d, IDXD_GENCFG_OFFSET, gen.bits);
+}
+
+static union evl_status_reg evl_status(const struct dsa_dev *d)
+{
+	union evl_status_reg st = { .bits = rd64(d, IDXD_EVLSTATUS_OFFSET) };
+
+	return st;
+}
+
+TEST_F(dsa_cfg, evl_logs_errors)
+{
+	volatile struct evl_entry *log = (void *)PG(P_SPARE)->va;
+	union evl_status_reg st;
+	union sw_err_reg e;
+	uint64_t base = PG(P_SPARE)->pa;
+
+	REQUIRE_TEST_BAR(C);
+	ASSERT_EQ(V(1), V(D->gencap.evl_support));
+	ASSERT_EQ(V(64), V(sizeof(struct evl_entry)));
+	evl_enable(D, base, IDXD_EVL_SIZE_MIN);
+	ASSERT_EQ(V(base >> 12), V(rd64(D, IDXD_EVLCFG_OFFSET) >> 12));
+	tb_wr(D, DSA_TEST_RAISE_SWERR, 0x42 | DSA_TEST_SWERR_WQ_VALID |
+	      (3 << DSA_TEST_SWERR_WQ_SHIFT));
+	ASSERT_TRUE(intcause_wait(D, IDXD_INTC_EVL));
+	st = evl_status(D);
+	ASSERT_EQ(V(0), V(st.head));
+	ASSERT_EQ(V(1), V(st.tail));
+	ASSERT_EQ(V(1), V(st.int_pending));
+	ASSERT_EQ(V(0x42), V(log[0].head.error));
+	ASSERT_EQ(V(1), V(log[0].head.wq_idx_valid));
+	ASSERT_EQ(V(3), V(log[0].head.wq_idx));
+	ASSERT_EQ(V(0x42), V(log[0].cr.status));
+	swerr_read(D, &e);
+	ASSERT_EQ(V(0), V(e.valid)) TH_LOG("the log took the error, not SWERR");
+
+	/* the log's place is fixed while enabled */
+	wr64(D, IDXD_EVLCFG_OFFSET, 0);
+	ASSERT_EQ(V(base >> 12), V(rd64(D, IDXD_EVLCFG_OFFSET) >> 12));
+	/* software consumes: head moves, int_pending is write-one-to-clear */
+	st.bits = 0;
+	st.int_pending = 1;
+	wr32(D, IDXD_EVLSTATUS_OFFSET + 4, st.bits_upper32);
+	wr32(D, IDXD_EVLSTATUS_OFFSET, 1);
+	st = evl_status(D);
+	ASSERT_EQ(V(1), V(st.head));
+	ASSERT_EQ(V(0), V(st.int_pending));
+}
+
+TEST_F(dsa_cfg, evl_full_falls_back_to_swerr)
+{
+	union evl_status_reg st;
+	union sw_err_reg e;
+	int i;
+
+	REQUIRE_TEST_BAR(C);
+	evl_enable(D, PG(P_SPARE)->pa, IDXD_EVL_SIZE_MIN);
+	/* a ring of N entries holds N - 1 */
+	for (i = 0; i < IDXD_EVL_SIZE_MIN - 1; i++)
+		tb_wr(D, DSA_TEST_RAISE_SWERR, 0x40 + (i & 0xf));
+	st = evl_status(D);
+	ASSERT_EQ(V(IDXD_EVL_SIZE_MIN - 1), V(st.tail));
+	swerr_read(D, &e);
+	ASSERT_EQ(V(0), V(e.valid));
+	tb_wr(D, DSA_TEST_RAISE_SWERR, 0x77);
+	swerr_read(D, &e);
+	ASSERT_EQ(V(1), V(e.valid));
+	ASSERT_EQ(V(0x77), V(e.error));
+	ASSERT_EQ(V(IDXD_EVL_SIZE_MIN - 1), V(evl_status(D).tail));
+}
+
 /* ================================================================== */
 /* Fault injection through the test window                              */
 

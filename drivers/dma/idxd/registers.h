@@ -317,6 +317,71 @@ enum idxd_swerr_code {
 	IDXD_SWERR_DWQ_FULL = 0x31,		/* dedicated WQ full: dropped */
 };
 
+/* Event log: where errors go instead of SWERR while GENCFG.evl_en is set */
+#define IDXD_EVLCFG_OFFSET		0xe0
+union evlcfg_reg {
+	struct {
+		u64 pasid_en:1;
+		u64 priv:1;
+		u64 rsvd:10;
+		u64 base_addr:52;
+
+		u64 size:16;
+		u64 pasid:20;
+		u64 rsvd2:28;
+	};
+	u64 bits[2];
+} __packed;
+
+#define IDXD_EVL_SIZE_MIN		0x0040
+#define IDXD_EVL_SIZE_MAX		0xffff
+
+/* Software moves head; the device moves tail.  int_pending is W1C. */
+#define IDXD_EVLSTATUS_OFFSET		0xf0
+union evl_status_reg {
+	struct {
+		u32 head:16;
+		u32 rsvd:16;
+		u32 tail:16;
+		u32 rsvd2:14;
+		u32 int_pending:1;
+		u32 rsvd3:1;
+	};
+	struct {
+		u32 bits_lower32;
+		u32 bits_upper32;
+	};
+	u64 bits;
+} __packed;
+
+/*
+ * An event log entry: this header, then the 32-byte completion record of
+ * the failed descriptor.  GENCAP.evl_support 1 means 64-byte entries.
+ */
+struct idxd_evl_entry_head {
+	u64 rsvd:2;
+	u64 desc_valid:1;
+	u64 wq_idx_valid:1;
+	u64 batch:1;
+	u64 fault_rw:1;
+	u64 priv:1;
+	u64 err_info_valid:1;
+	u64 error:8;
+	u64 wq_idx:8;
+	u64 batch_id:8;
+	u64 operation:8;
+	u64 pasid:20;
+	u64 rsvd2:4;
+
+	u16 batch_idx;
+	u16 rsvd3;
+	u32 invalid_flags;
+
+	u64 fault_addr;
+	u64 rsvd5;
+} __packed;
+#define IDXD_EVL_ENTRY_SIZE		64
+
 /* MSI-X permission table, one 8-byte entry per MSI-X vector. */
 #define IDXD_MSIX_PERM_STRIDE		8
 union msix_perm {

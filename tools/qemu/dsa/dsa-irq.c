@@ -54,9 +54,15 @@ void dsa_irq_completion(DsaState *s, const DsaJob *job)
     dsa_ims_send(s, &s->ims[handle]);
 }
 
-/* SWERR keeps the first error; later ones only mark the overflow. */
+/*
+ * An enabled event log takes the error; else SWERR keeps the first error
+ * and later ones only mark the overflow.
+ */
 void dsa_swerr_record(DsaState *s, const union sw_err_reg *err)
 {
+    if (dsa_evl_log(s, err)) {
+        return;
+    }
     if (s->swerr.valid) {
         s->swerr.overflow = 1;
     } else {

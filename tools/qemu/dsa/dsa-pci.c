@@ -80,6 +80,7 @@ static void dsa_init_caps(DsaState *s)
     s->gencap.cache_control_mem = 1;
     s->gencap.cache_control_cache = 1;
     s->gencap.cmd_cap = 1;
+    s->gencap.evl_support = 1;      /* 64-byte event log entries */
     s->gencap.max_xfer_shift = s->max_xfer_shift;
     s->gencap.max_batch_shift = s->max_batch_shift;
     s->gencap.max_ims_mult = s->ims_entries / IDXD_IMS_MULT;

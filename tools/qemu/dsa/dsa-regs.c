@@ -58,6 +58,8 @@ static uint64_t dsa_reg_value(DsaState *s, hwaddr reg)
         return s->cmdcap;
     case IDXD_SWERR_OFFSET ... IDXD_SWERR_OFFSET + 31:
         return s->swerr.bits[(reg - IDXD_SWERR_OFFSET) / 8];
+    case IDXD_EVLCFG_OFFSET ... IDXD_EVLSTATUS_OFFSET + 7:
+        return dsa_evl_read(s, reg);
     default:
         return 0;
     }
@@ -85,6 +87,9 @@ static void dsa_reg_write(DsaState *s, hwaddr reg, uint64_t val,
         break;
     case IDXD_SWERR_OFFSET:
         s->swerr.bits[0] &= ~(val & mask & IDXD_SWERR_ACK);
+        break;
+    case IDXD_EVLCFG_OFFSET ... IDXD_EVLSTATUS_OFFSET + 7:
+        dsa_evl_write(s, reg, val, mask);
         break;
     default:
         qemu_log_mask(LOG_GUEST_ERROR, "intel-dsa: write to read-only "
@@ -290,5 +295,6 @@ void dsa_regs_reset(DsaState *s)
     s->cmd.bits = 0;
     s->cmdsts.bits = 0;
     memset(&s->swerr, 0, sizeof(s->swerr));
+    dsa_evl_reset(s);
     dsa_perf_reset(s);
 }

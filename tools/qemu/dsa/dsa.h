@@ -122,6 +122,8 @@ struct DsaState {
     union idxd_command_reg cmd;
     union cmdsts_reg cmdsts;
     union sw_err_reg swerr;
+    union evlcfg_reg evlcfg;
+    union evl_status_reg evlsts;
 
     struct grpcfg *grpcfg;
     DsaWq *wqs;
@@ -186,6 +188,12 @@ void dsa_irq_misc(DsaState *s, uint32_t cause);
 void dsa_irq_completion(DsaState *s, const DsaJob *job);
 void dsa_swerr_record(DsaState *s, const union sw_err_reg *err);
 void dsa_halt(DsaState *s);
+
+/* dsa-evl.c: with the BQL held */
+bool dsa_evl_log(DsaState *s, const union sw_err_reg *err);
+uint64_t dsa_evl_read(DsaState *s, hwaddr reg);
+void dsa_evl_write(DsaState *s, hwaddr reg, uint64_t val, uint64_t mask);
+void dsa_evl_reset(DsaState *s);
 
 /* dsa-perfmon.c: with the BQL held */
 uint64_t dsa_perfcap(void);
