@@ -167,6 +167,17 @@ static void relax(unsigned int iter)
 		usleep(100);
 }
 
+/* Evaluates @cond until it holds or POLL_MS pass; true if it held. */
+#define POLL(cond) ({							\
+	uint64_t __end = now_ms() + POLL_MS;				\
+	unsigned int __i = 0;						\
+	bool __ok;							\
+									\
+	while (!(__ok = (cond)) && now_ms() < __end)			\
+		relax(__i++);						\
+	__ok;								\
+})
+
 static void msleep(unsigned int ms)
 {
 	usleep(ms * 1000);
@@ -267,15 +278,7 @@ static const char *cmd_name(uint32_t cmd)
 
 static bool cmd_idle(const struct dsa_dev *d)
 {
-	uint64_t end = now_ms() + POLL_MS;
-	unsigned int i = 0;
-
-	while (rd32(d, IDXD_CMDSTS_OFFSET) & IDXD_CMDSTS_ACTIVE) {
-		if (now_ms() > end)
-			return false;
-		relax(i++);
-	}
-	return true;
+	return POLL(!(rd32(d, IDXD_CMDSTS_OFFSET) & IDXD_CMDSTS_ACTIVE));
 }
 
 /* Runs one command; returns CMDSTS, or CMD_TIMEOUT if it never ends. */
@@ -404,16 +407,7 @@ static void swerr_read(const struct dsa_dev *d, union sw_err_reg *e)
 
 static bool swerr_wait(const struct dsa_dev *d, union sw_err_reg *e)
 {
-	uint64_t end = now_ms() + POLL_MS;
-	unsigned int i = 0;
-
-	do {
-		swerr_read(d, e);
-		if (e->valid)
-			return true;
-		relax(i++);
-	} while (now_ms() < end);
-	return false;
+	return POLL((swerr_read(d, e), e->valid));
 }
 
 #define SWERR_WAIT(d, e) do {						\
@@ -423,15 +417,7 @@ static bool swerr_wait(const struct dsa_dev *d, union sw_err_reg *e)
 
 static bool intcause_wait(const struct dsa_dev *d, uint32_t bit)
 {
-	uint64_t end = now_ms() + POLL_MS;
-	unsigned int i = 0;
-
-	do {
-		if (rd32(d, IDXD_INTCAUSE_OFFSET) & bit)
-			return true;
-		relax(i++);
-	} while (now_ms() < end);
-	return false;
+	return POLL(rd32(d, IDXD_INTCAUSE_OFFSET) & bit);
 }
 
 /* ------------------------------------------------------------------ */
@@ -533,15 +519,7 @@ static uint64_t irq_pa(struct ctx *c, int slot)
 
 static bool irq_wait(struct ctx *c, int slot, uint32_t data)
 {
-	uint64_t end = now_ms() + POLL_MS;
-	unsigned int i = 0;
-
-	do {
-		if (*irq_va(c, slot) == data)
-			return true;
-		relax(i++);
-	} while (now_ms() < end);
-	return false;
+	return POLL(*irq_va(c, slot) == data);
 }
 
 static uint64_t rnd_state = 0x9e3779b97f4a7c15ULL;
@@ -981,19 +959,11 @@ static void dsa_submit_movdir64b(const struct dsa_dev *d, int wq,
 
 static uint8_t cr_wait(volatile struct dsa_completion_record *cr)
 {
-	uint64_t end = now_ms() + POLL_MS;
-	unsigned int i = 0;
-	uint8_t s;
+	uint8_t s = 0;
 
-	do {
-		s = cr->status;
-		if (s) {
-			__sync_synchronize();
-			return s;
-		}
-		relax(i++);
-	} while (now_ms() < end);
-	return 0;
+	if (POLL((s = cr->status) != 0))
+		__sync_synchronize();	/* the record before what it vouches for */
+	return s;
 }
 
 /* Waits for completion record @i; fails the test on timeout. */
@@ -2751,15 +2721,7 @@ TEST_F(dsa, cr_unwritable)
 
 static bool pba_wait(const struct dsa_dev *d, unsigned int v)
 {
-	uint64_t end = now_ms() + POLL_MS;
-	unsigned int i = 0;
-
-	do {
-		if (msix_pending(d, v))
-			return true;
-		relax(i++);
-	} while (now_ms() < end);
-	return false;
+	return POLL(msix_pending(d, v));
 }
 
 static void rci_noop(struct dsa_hw_desc *h, struct ctx *c, uint16_t handle,
@@ -3348,16 +3310,7 @@ TEST_F(dsa, drain_pasid_other_pasid)
 
 static bool swerr_overflow_wait(const struct dsa_dev *d, union sw_err_reg *e)
 {
-	uint64_t end = now_ms() + POLL_MS;
-	unsigned int i = 0;
-
-	do {
-		swerr_read(d, e);
-		if (e->overflow)
-			return true;
-		relax(i++);
-	} while (now_ms() < end);
-	return false;
+	return POLL((swerr_read(d, e), e->overflow));
 }
 
 TEST_F(dsa, swerr_valid_overflow_w1c)
