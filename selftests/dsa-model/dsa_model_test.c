@@ -89,6 +89,8 @@ struct dsa_dev {
 	volatile uint8_t *bar0, *bar2, *bar4;
 	size_t bar0_size, bar2_size, bar4_size;
 	uint16_t pcie_cap, msix_cap, pasid_cap;
+	/* what the kernel set up (the IOMMU enables PASID): put back after */
+	uint16_t saved_command, saved_pasid_ctrl;
 	uint32_t grpcfg, wqcfg, perm, ims, perfmon;	/* tables in BAR0 */
 	uint32_t wqcfg_stride;
 	uint32_t msix_table, msix_pba, msix_size;
@@ -119,7 +121,7 @@ struct ctx {
 	uint8_t *pool_base;
 	struct dma_buf pg[NPAGES];
 	uint64_t msix_used;		/* vectors 0..63 this test programmed */
-	bool msix_on, pasid_on, hold;
+	bool msix_on, hold;
 };
 
 static inline uint64_t rd64(const struct dsa_dev *d, uint32_t off)
@@ -697,6 +699,9 @@ static void dsa_open(struct __test_metadata *_metadata, struct dsa_dev *d)
 
 	/* memory decoding and bus mastering: the device may DMA */
 	t = cfg_rd(d, PCI_COMMAND, 2);
+	d->saved_command = t;
+	if (d->pasid_cap)
+		d->saved_pasid_ctrl = cfg_rd(d, d->pasid_cap + PCI_PASID_CTRL, 2);
 	ASSERT_EQ(0, cfg_wr(d, PCI_COMMAND,
 			    t | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, 2));
 	/* leftovers of a test that could not tear down */
@@ -803,10 +808,11 @@ static void ctx_teardown(struct ctx *c)
 	}
 	if (d->msix_cap && c->msix_on)
 		cfg_wr(d, d->msix_cap + PCI_MSIX_FLAGS, 0, 2);
-	if (d->pasid_cap && c->pasid_on)
-		cfg_wr(d, d->pasid_cap + PCI_PASID_CTRL, 0, 2);
 	if (d->bar0)
 		dsa_cmd_sts(d, IDXD_CMD_RESET_DEVICE, 0, false);
+	if (d->pasid_cap)
+		cfg_wr(d, d->pasid_cap + PCI_PASID_CTRL, d->saved_pasid_ctrl, 2);
+	cfg_wr(d, PCI_COMMAND, d->saved_command, 2);
 	if (d->bar0)
 		munmap((void *)d->bar0, d->bar0_size);
 	if (d->bar2)
@@ -910,8 +916,6 @@ static void pasid_enable(struct __test_metadata *_metadata, struct ctx *c,
 	struct dsa_dev *d = &c->d;
 
 	ASSERT_NE(0, d->pasid_cap);
-	if (on)
-		c->pasid_on = true;
 	ASSERT_EQ(0, cfg_wr(d, d->pasid_cap + PCI_PASID_CTRL,
 			    on ? PCI_PASID_CTRL_ENABLE : 0, 2));
 	ASSERT_EQ(V(on), V(cfg_rd(d, d->pasid_cap + PCI_PASID_CTRL, 2) &
