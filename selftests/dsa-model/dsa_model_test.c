@@ -1532,7 +1532,7 @@ TEST_F(dsa_cfg, wq_commands_device_disabled)
 	config_minimal(D);
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		CMD_EXPECT(IDXD_CMDSTS_ERR_DEV_NOT_EN, D, cmds[i],
-			   IDXD_CMD_WQ_OPERAND(0));
+			   idxd_cmd_wq_operand(0));
 	CMD_EXPECT(IDXD_CMDSTS_ERR_DEV_NOT_EN, D, IDXD_CMD_DRAIN_ALL, 0);
 	CMD_EXPECT(IDXD_CMDSTS_ERR_DEV_NOT_EN, D, IDXD_CMD_ABORT_ALL, 0);
 	CMD_EXPECT(IDXD_CMDSTS_ERR_DEV_NOT_EN, D, IDXD_CMD_DRAIN_PASID, 1);
@@ -1830,9 +1830,9 @@ TEST_F(dsa, wq_commands_index_out_of_range)
 
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		CMD_EXPECT(IDXD_CMDSTS_INVAL_WQIDX, D, cmds[i],
-			   IDXD_CMD_WQ_OPERAND(D->num_wqs));
+			   idxd_cmd_wq_operand(D->num_wqs));
 		CMD_EXPECT(IDXD_CMDSTS_INVAL_WQIDX, D, cmds[i],
-			   IDXD_CMD_WQ_OPERAND(16));
+			   idxd_cmd_wq_operand(16));
 	}
 	ASSERT_EQ(V(IDXD_WQ_DEV_ENABLED), V(wq_state(D, WQ_MAIN)));
 }
@@ -1841,10 +1841,10 @@ TEST_F(dsa, disable_enable_wq)
 {
 	/* a disabled WQ stays so and is no error */
 	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_DISABLE_WQ,
-		   IDXD_CMD_WQ_OPERAND(WQ_SMALL));
+		   idxd_cmd_wq_operand(WQ_SMALL));
 	ASSERT_EQ(V(IDXD_WQ_DEV_DISABLED), V(wq_state(D, WQ_SMALL)));
 	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_DISABLE_WQ,
-		   IDXD_CMD_WQ_OPERAND(WQ_MAIN));
+		   idxd_cmd_wq_operand(WQ_MAIN));
 	ASSERT_EQ(V(IDXD_WQ_DEV_DISABLED), V(wq_state(D, WQ_MAIN)));
 	ASSERT_EQ(V(IDXD_DEVICE_STATE_ENABLED), V(gensts_state(D)));
 	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_ENABLE_WQ, WQ_MAIN);
@@ -1941,7 +1941,7 @@ TEST_F(dsa, reset_wq_clears_config)
 	union wqcfg w;
 
 	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_RESET_WQ,
-		   IDXD_CMD_WQ_OPERAND(WQ_MAIN));
+		   idxd_cmd_wq_operand(WQ_MAIN));
 	wqcfg_read(D, WQ_MAIN, &w);
 	ASSERT_EQ(V(IDXD_WQ_DEV_DISABLED), V(w.wq_state));
 	ASSERT_EQ(V(32), V(w.wq_size));
@@ -3048,8 +3048,8 @@ TEST_F(dsa, portal_4byte_stores_any_order)
 
 TEST_F(dsa, wq_mask_operand)
 {
-	uint32_t both = IDXD_CMD_WQ_OPERAND(WQ_MAIN) |
-			IDXD_CMD_WQ_OPERAND(WQ_SMALL);
+	uint32_t both = idxd_cmd_wq_operand(WQ_MAIN) |
+			idxd_cmd_wq_operand(WQ_SMALL);
 
 	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_ENABLE_WQ, WQ_SMALL);
 	hold(_metadata, C, true);
@@ -3071,7 +3071,7 @@ TEST_F(dsa, wq_mask_operand)
 	/* WQs not in the mask are untouched */
 	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_ENABLE_WQ, WQ_MAIN);
 	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_DISABLE_WQ,
-		   IDXD_CMD_WQ_OPERAND(WQ_SMALL));
+		   idxd_cmd_wq_operand(WQ_SMALL));
 	ASSERT_EQ(V(IDXD_WQ_DEV_ENABLED), V(wq_state(D, WQ_MAIN)));
 }
 
@@ -3136,7 +3136,7 @@ TEST_F(dsa, drain_wq_runs_queued)
 	}
 	ASSERT_EQ(V(3), V(wq_occupancy(D, WQ_MAIN)));
 	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_DRAIN_WQ,
-		   IDXD_CMD_WQ_OPERAND(WQ_MAIN));
+		   idxd_cmd_wq_operand(WQ_MAIN));
 	for (i = 0; i < 3; i++)
 		ASSERT_EQ(DSA_COMP_SUCCESS, cr_status(C, i))
 			TH_LOG("record %d not written when DRAIN_WQ ended", i);
@@ -3153,7 +3153,7 @@ TEST_F(dsa, abort_wq_drops_queued)
 	queue_noops(C, WQ_MAIN, 0, 3);
 	ASSERT_EQ(V(3), V(wq_occupancy(D, WQ_MAIN)));
 	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_ABORT_WQ,
-		   IDXD_CMD_WQ_OPERAND(WQ_MAIN));
+		   idxd_cmd_wq_operand(WQ_MAIN));
 	ASSERT_EQ(V(0), V(wq_occupancy(D, WQ_MAIN)));
 	ASSERT_EQ(V(IDXD_WQ_DEV_ENABLED), V(wq_state(D, WQ_MAIN)));
 	hold(_metadata, C, false);
@@ -3171,7 +3171,7 @@ TEST_F(dsa, disable_wq_runs_queued)
 	queue_noops(C, WQ_MAIN, 0, 2);
 	ASSERT_EQ(V(2), V(wq_occupancy(D, WQ_MAIN)));
 	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_DISABLE_WQ,
-		   IDXD_CMD_WQ_OPERAND(WQ_MAIN));
+		   idxd_cmd_wq_operand(WQ_MAIN));
 	ASSERT_EQ(DSA_COMP_SUCCESS, cr_status(C, 0));
 	ASSERT_EQ(DSA_COMP_SUCCESS, cr_status(C, 1));
 	ASSERT_EQ(V(IDXD_WQ_DEV_DISABLED), V(wq_state(D, WQ_MAIN)));
@@ -3190,7 +3190,7 @@ TEST_F(dsa, reset_wq_drops_queued)
 	hold(_metadata, C, true);
 	queue_noops(C, WQ_MAIN, 0, 2);
 	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_RESET_WQ,
-		   IDXD_CMD_WQ_OPERAND(WQ_MAIN));
+		   idxd_cmd_wq_operand(WQ_MAIN));
 	wqcfg_read(D, WQ_MAIN, &w);
 	ASSERT_EQ(V(0), V(w.occupancy));
 	ASSERT_EQ(V(IDXD_WQ_DEV_DISABLED), V(w.wq_state));
@@ -3564,7 +3564,7 @@ TEST_F(dsa, disable_device_halted)
 	ASSERT_EQ(V(IDXD_DEVICE_STATE_HALT), V(gensts_state(D)));
 	/* WQ commands need an enabled device */
 	CMD_EXPECT(IDXD_CMDSTS_ERR_DEV_NOT_EN, D, IDXD_CMD_DRAIN_WQ,
-		   IDXD_CMD_WQ_OPERAND(WQ_MAIN));
+		   idxd_cmd_wq_operand(WQ_MAIN));
 	/* a halted device can still be disabled; a disabled one cannot */
 	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_DISABLE_DEVICE, 0);
 	ASSERT_EQ(V(IDXD_DEVICE_STATE_DISABLED), V(gensts_state(D)));

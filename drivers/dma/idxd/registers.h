@@ -216,9 +216,11 @@ enum idxd_cmd {
  * bits 15:0 and the index of that block of 16 in bits 19:16.
  */
 #define IDXD_CMD_WQ_MASK_BITS		16
-#define IDXD_CMD_WQ_OPERAND(wq)						\
-	((1U << ((wq) % IDXD_CMD_WQ_MASK_BITS)) |			\
-	 (((wq) / IDXD_CMD_WQ_MASK_BITS) << IDXD_CMD_WQ_MASK_BITS))
+static inline u32 idxd_cmd_wq_operand(unsigned int wq)
+{
+	return (1U << (wq % IDXD_CMD_WQ_MASK_BITS)) |
+	       ((wq / IDXD_CMD_WQ_MASK_BITS) << IDXD_CMD_WQ_MASK_BITS);
+}
 
 /* Interrupt handle commands: bit 16 of the operand selects IMS. */
 #define IDXD_CMD_INT_HANDLE_IMS		0x10000
