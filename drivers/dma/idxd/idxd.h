@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * idxd: the core driver of the Intel Data Streaming Accelerator.
+ */
+#ifndef _IDXD_H_
+#define _IDXD_H_
+
+#include <linux/completion.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+
+#include "registers.h"
+
+/* What the device reports about itself, read once at probe. */
+struct idxd_caps {
+	union gen_cap_reg gen;
+	union wq_cap_reg wq;
+	union group_cap_reg group;
+	union engine_cap_reg engine;
+	union offsets_reg offsets;
+	u64 opcap[IDXD_OPCAP_WORDS];
+	u64 cmdcap;
+	u32 version;
+};
+
+struct idxd_device {
+	struct pci_dev *pdev;
+	void __iomem *regs;
+	void __iomem *portals;
+	struct idxd_caps caps;
+	bool movdir64b;
+
+	/* device commands: one at a time, completed by the misc interrupt */
+	struct mutex cmd_lock;
+	struct completion cmd_done;
+};
+
+static inline struct device *idxd_dev(struct idxd_device *idxd)
+{
+	return &idxd->pdev->dev;
+}
+
+/* cmd.c */
+int idxd_cmd_exec(struct idxd_device *idxd, enum idxd_cmd cmd, u32 operand,
+		  u32 *result);
+
+/* irq.c */
+int idxd_irq_setup(struct idxd_device *idxd);
+
+#endif /* _IDXD_H_ */

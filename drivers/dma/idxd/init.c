@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * idxd: PCI probe and remove of the Intel Data Streaming Accelerator.
+ *
+ * Probe maps the BARs, reads and logs the capabilities, sets up the misc
+ * interrupt and resets the device; every resource is device-managed, so
+ * a failing step unwinds the earlier ones and remove leaves nothing.
+ */
+
+#include <linux/io-64-nonatomic-lo-hi.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <asm/cpufeature.h>
+
+#include "idxd.h"
+
+static void idxd_read_caps(struct idxd_device *idxd)
+{
+	struct idxd_caps *caps = &idxd->caps;
+	int i;
+
+	caps->version = ioread32(idxd->regs + IDXD_VER_OFFSET);
+	caps->gen.bits = readq(idxd->regs + IDXD_GENCAP_OFFSET);
+	caps->wq.bits = readq(idxd->regs + IDXD_WQCAP_OFFSET);
+	caps->group.bits = readq(idxd->regs + IDXD_GRPCAP_OFFSET);
+	caps->engine.bits = readq(idxd->regs + IDXD_ENGCAP_OFFSET);
+	caps->offsets.bits[0] = readq(idxd->regs + IDXD_TABLE_OFFSET);
+	caps->offsets.bits[1] = readq(idxd->regs + IDXD_TABLE_OFFSET + 8);
+	for (i = 0; i < IDXD_OPCAP_WORDS; i++)
+		caps->opcap[i] = readq(idxd->regs + IDXD_OPCAP_OFFSET + i * 8);
+	if (caps->gen.cmd_cap)
+		caps->cmdcap = readq(idxd->regs + IDXD_CMDCAP_OFFSET);
+}
+
+static void idxd_log_caps(struct idxd_device *idxd)
+{
+	struct idxd_caps *caps = &idxd->caps;
+
+	dev_info(idxd_dev(idxd),
+		 "DSA %u.%u: %u WQs (%u entries), %u engines, %u groups, max transfer %llu bytes, max batch %u, opcap %#llx, portal writes by %s\n",
+		 caps->version >> 8, (caps->version >> 4) & 0xf,
+		 caps->wq.num_wqs, caps->wq.total_wq_size,
+		 caps->engine.num_engines, caps->group.num_groups,
+		 1ULL << caps->gen.max_xfer_shift,
+		 1U << caps->gen.max_batch_shift, caps->opcap[0],
+		 idxd->movdir64b ? "MOVDIR64B" : "8-byte stores (no MOVDIR64B)");
+}
+
+static int idxd_map_bars(struct idxd_device *idxd)
+{
+	struct pci_dev *pdev = idxd->pdev;
+
+	idxd->regs = pcim_iomap_region(pdev, IDXD_MMIO_BAR, KBUILD_MODNAME);
+	if (IS_ERR(idxd->regs)) {
+		dev_err(&pdev->dev, "cannot map BAR%d\n", IDXD_MMIO_BAR);
+		return PTR_ERR(idxd->regs);
+	}
+	idxd->portals = pcim_iomap_region(pdev, IDXD_WQ_BAR, KBUILD_MODNAME);
+	if (IS_ERR(idxd->portals)) {
+		dev_err(&pdev->dev, "cannot map BAR%d\n", IDXD_WQ_BAR);
+		return PTR_ERR(idxd->portals);
+	}
+	return 0;
+}
+
+static int idxd_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct device *dev = &pdev->dev;
+	struct idxd_device *idxd;
+	int ret;
+
+	idxd = devm_kzalloc(dev, sizeof(*idxd), GFP_KERNEL);
+	if (!idxd)
+		return -ENOMEM;
+	idxd->pdev = pdev;
+	mutex_init(&idxd->cmd_lock);
+	init_completion(&idxd->cmd_done);
+	/* submission picks its store once: silicon wants one 64-byte write */
+	idxd->movdir64b = boot_cpu_has(X86_FEATURE_MOVDIR64B);
+
+	ret = pcim_enable_device(pdev);
+	if (ret)
+		return ret;
+	ret = idxd_map_bars(idxd);
+	if (ret)
+		return ret;
+	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64));
+	if (ret)
+		return ret;
+	pci_set_master(pdev);
+
+	idxd_read_caps(idxd);
+	idxd_log_caps(idxd);
+	ret = idxd_irq_setup(idxd);
+	if (ret)
+		return ret;
+	ret = idxd_cmd_exec(idxd, IDXD_CMD_RESET_DEVICE, 0, NULL);
+	if (ret)
+		return dev_err_probe(dev, ret, "device reset failed\n");
+
+	pci_set_drvdata(pdev, idxd);
+	return 0;
+}
+
+static void idxd_remove(struct pci_dev *pdev)
+{
+	struct idxd_device *idxd = pci_get_drvdata(pdev);
+
+	/* leave the device as probe found it: disabled, nothing configured */
+	idxd_cmd_exec(idxd, IDXD_CMD_RESET_DEVICE, 0, NULL);
+}
+
+static const struct pci_device_id idxd_pci_ids[] = {
+	{ PCI_DEVICE(PCI_VENDOR_ID_INTEL, PCI_DEVICE_ID_INTEL_DSA) },
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, idxd_pci_ids);
+
+static struct pci_driver idxd_pci_driver = {
+	.name = KBUILD_MODNAME,
+	.id_table = idxd_pci_ids,
+	.probe = idxd_probe,
+	.remove = idxd_remove,
+};
+module_pci_driver(idxd_pci_driver);
+
+MODULE_DESCRIPTION("Intel Data Streaming Accelerator core driver");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,119 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Our idxd core driver (drivers/dma/idxd): it is the one modprobe loads,
+# probes the model and logs its capabilities, survives bind/unbind and
+# load/unload cycles without leaking interrupts or MMIO regions, and a
+# failing device command fails the probe with an error naming it.
+
+DEV=0000:00:0a.0
+PCI=/sys/bus/pci/devices/$DEV
+DRV=/sys/bus/pci/drivers/idxd
+CYCLES=20
+# the model's test window (BAR4): make the next command fail
+TEST_FAIL_CMD=0x18
+CMDSTS_HW_ERR=0x03
+
+n=0
+result() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n $2"
+	else
+		echo "not ok $n $2"
+	fi
+}
+
+check() {
+	desc=$1
+	shift
+	"$@"
+	result $? "$desc"
+}
+
+bound() {
+	[ "$(basename "$(readlink "$PCI/driver" 2>/dev/null)")" = idxd ]
+}
+
+# no interrupt or MMIO region of ours is left behind
+no_leaks() {
+	! grep -q idxd /proc/interrupts && ! grep -q idxd /proc/iomem
+}
+
+dmesg_new() {
+	dmesg | tail -n +"$((DMESG_MARK + 1))"
+}
+
+mark_dmesg() {
+	DMESG_MARK=$(dmesg | wc -l)
+}
+
+test_probe() {
+	mark_dmesg
+	case $(modinfo -n idxd) in
+	*/updates/*) status=0 ;;
+	*) status=1 ;;
+	esac
+	result $status "modprobe resolves idxd to ours ($(modinfo -n idxd))"
+	modprobe idxd
+	check "idxd binds $DEV" bound
+	dmesg_new | grep -q "idxd $DEV: DSA 1.0: 8 WQs (128 entries), 4 engines, 4 groups, max transfer 2147483648 bytes, max batch 1024"
+	result $? "probe logs the capabilities"
+	dmesg_new | grep -q "idxd $DEV: .*portal writes by MOVDIR64B"
+	result $? "probe picks MOVDIR64B, which the CPU has"
+	check "misc interrupt requested" grep -q idxd-misc /proc/interrupts
+}
+
+test_bind_cycles() {
+	i=0
+	status=0
+	while [ $i -lt $CYCLES ] && [ $status -eq 0 ]; do
+		echo $DEV >"$DRV/unbind" && ! bound && no_leaks &&
+			echo $DEV >"$DRV/bind" && bound
+		status=$?
+		i=$((i + 1))
+	done
+	result $status "$i unbind/bind cycles, nothing leaked between"
+}
+
+test_module_cycles() {
+	i=0
+	status=0
+	while [ $i -lt $CYCLES ] && [ $status -eq 0 ]; do
+		rmmod idxd && no_leaks && modprobe idxd && bound
+		status=$?
+		i=$((i + 1))
+	done
+	result $status "$i rmmod/modprobe cycles, nothing leaked between"
+}
+
+# devmem needs BAR4's physical address: line 5 of the resource file
+test_failed_command() {
+	rmmod idxd
+	bar4=$(sed -n 5p "$PCI/resource" | cut -d' ' -f1)
+	mark_dmesg
+	devmem $((bar4 + TEST_FAIL_CMD)) 64 $CMDSTS_HW_ERR
+	modprobe idxd
+	check "probe fails when RESET_DEVICE fails" test ! -e "$PCI/driver"
+	dmesg_new | grep -q "idxd $DEV: command RESET_DEVICE (operand 0x0) failed: CMDSTS error 0x3"
+	result $? "the error names the command and the CMDSTS code"
+	check "the failed probe leaks nothing" no_leaks
+	echo $DEV >"$DRV/bind"
+	check "the next probe succeeds" bound
+}
+
+test_unload() {
+	rmmod idxd
+	check "rmmod leaves no interrupt, region or module" \
+		sh -c "! grep -q idxd /proc/interrupts && ! grep -q idxd /proc/iomem && test ! -d /sys/module/idxd"
+	dmesg | grep -qE "WARNING|BUG|Oops"
+	check "dmesg free of WARNING, BUG and Oops" test $? -ne 0
+}
+
+echo "KTAP version 1"
+echo "1..13"
+test_probe
+test_bind_cycles
+test_module_cycles
+test_failed_command
+test_unload
