@@ -8,6 +8,8 @@
 #include <linux/completion.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/workqueue.h>
+#include <net/devlink.h>
 
 #include "registers.h"
 
@@ -33,7 +35,24 @@ struct idxd_device {
 	/* device commands: one at a time, completed by the misc interrupt */
 	struct mutex cmd_lock;
 	struct completion cmd_done;
+
+	/*
+	 * Errors: the interrupt snapshots SWERR (or notes a halt) and frees
+	 * the register; err_work logs it and reports it to devlink health,
+	 * which may sleep.
+	 */
+	spinlock_t err_lock;
+	union sw_err_reg err;
+	bool err_pending;
+	bool halted;
+	struct work_struct err_work;
+	struct devlink_health_reporter *health;
 };
+
+static inline struct devlink *idxd_devlink(struct idxd_device *idxd)
+{
+	return priv_to_devlink(idxd);
+}
 
 static inline struct device *idxd_dev(struct idxd_device *idxd)
 {
@@ -44,7 +63,19 @@ static inline struct device *idxd_dev(struct idxd_device *idxd)
 int idxd_cmd_exec(struct idxd_device *idxd, enum idxd_cmd cmd, u32 operand,
 		  u32 *result);
 
+/* init.c */
+int idxd_device_reset(struct idxd_device *idxd);
+
 /* irq.c */
 int idxd_irq_setup(struct idxd_device *idxd);
+
+/* devlink.c */
+struct idxd_device *idxd_devlink_alloc(struct pci_dev *pdev);
+int idxd_devlink_setup(struct idxd_device *idxd);
+
+/* health.c */
+int idxd_health_create(struct idxd_device *idxd);
+void idxd_health_destroy(struct idxd_device *idxd);
+void idxd_err_work(struct work_struct *work);
 
 #endif /* _IDXD_H_ */

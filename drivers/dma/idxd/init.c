@@ -3,8 +3,10 @@
  * idxd: PCI probe and remove of the Intel Data Streaming Accelerator.
  *
  * Probe maps the BARs, reads and logs the capabilities, sets up the misc
- * interrupt and resets the device; every resource is device-managed, so
- * a failing step unwinds the earlier ones and remove leaves nothing.
+ * interrupt, resets the device and registers the devlink instance.  Every
+ * step is device-managed, so a failing one unwinds the earlier ones, and
+ * unbinding undoes them in reverse: devlink first, then the reset, the
+ * interrupt, the health reporter and at last the instance's memory.
  */
 
 #include <linux/io-64-nonatomic-lo-hi.h>
@@ -63,18 +65,44 @@ static int idxd_map_bars(struct idxd_device *idxd)
 	return 0;
 }
 
+/**
+ * idxd_device_reset() - RESET_DEVICE, then turn error interrupts back on
+ * @idxd: the device
+ *
+ * The reset clears every configuration register, GENCTRL included.
+ *
+ * Return: 0 or the command's error.
+ */
+int idxd_device_reset(struct idxd_device *idxd)
+{
+	union genctrl_reg ctrl = { .softerr_int_en = 1, .halt_int_en = 1 };
+	int ret;
+
+	ret = idxd_cmd_exec(idxd, IDXD_CMD_RESET_DEVICE, 0, NULL);
+	if (!ret)
+		iowrite32(ctrl.bits, idxd->regs + IDXD_GENCTRL_OFFSET);
+	return ret;
+}
+
+/* Released before the interrupt: the device is left as probe found it. */
+static void idxd_reset_on_release(void *data)
+{
+	idxd_device_reset(data);
+}
+
 static int idxd_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct device *dev = &pdev->dev;
 	struct idxd_device *idxd;
 	int ret;
 
-	idxd = devm_kzalloc(dev, sizeof(*idxd), GFP_KERNEL);
+	idxd = idxd_devlink_alloc(pdev);
 	if (!idxd)
 		return -ENOMEM;
 	idxd->pdev = pdev;
 	mutex_init(&idxd->cmd_lock);
 	init_completion(&idxd->cmd_done);
+	spin_lock_init(&idxd->err_lock);
 	/* submission picks its store once: silicon wants one 64-byte write */
 	idxd->movdir64b = boot_cpu_has(X86_FEATURE_MOVDIR64B);
 
@@ -91,23 +119,19 @@ static int idxd_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 	idxd_read_caps(idxd);
 	idxd_log_caps(idxd);
+	ret = idxd_health_create(idxd);
+	if (ret)
+		return ret;
 	ret = idxd_irq_setup(idxd);
 	if (ret)
 		return ret;
-	ret = idxd_cmd_exec(idxd, IDXD_CMD_RESET_DEVICE, 0, NULL);
+	ret = idxd_device_reset(idxd);
 	if (ret)
 		return dev_err_probe(dev, ret, "device reset failed\n");
-
-	pci_set_drvdata(pdev, idxd);
-	return 0;
-}
-
-static void idxd_remove(struct pci_dev *pdev)
-{
-	struct idxd_device *idxd = pci_get_drvdata(pdev);
-
-	/* leave the device as probe found it: disabled, nothing configured */
-	idxd_cmd_exec(idxd, IDXD_CMD_RESET_DEVICE, 0, NULL);
+	ret = devm_add_action_or_reset(dev, idxd_reset_on_release, idxd);
+	if (ret)
+		return ret;
+	return idxd_devlink_setup(idxd);
 }
 
 static const struct pci_device_id idxd_pci_ids[] = {
@@ -120,7 +144,6 @@ static struct pci_driver idxd_pci_driver = {
 	.name = KBUILD_MODNAME,
 	.id_table = idxd_pci_ids,
 	.probe = idxd_probe,
-	.remove = idxd_remove,
 };
 module_pci_driver(idxd_pci_driver);
 

@@ -1,13 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Interrupts.  MSI-X vector 0 reports device commands, software errors
- * and halts (INTCAUSE); completion vectors come with the WQs.
+ * and halts (INTCAUSE); completion vectors come with the WQs.  Runs in
+ * hard interrupt context: errors are captured here and reported by
+ * err_work (health.c).
  */
 
 #include <linux/interrupt.h>
-#include <linux/io.h>
+#include <linux/io-64-nonatomic-lo-hi.h>
 
 #include "idxd.h"
+
+/*
+ * Keep the first error until err_work has taken it, free SWERR for the
+ * next one, and leave the reporting to process context.
+ */
+static void idxd_err_capture(struct idxd_device *idxd, u32 cause)
+{
+	union sw_err_reg e;
+	int i;
+
+	spin_lock(&idxd->err_lock);
+	if (cause & IDXD_INTC_ERR) {
+		for (i = 0; i < ARRAY_SIZE(e.bits); i++)
+			e.bits[i] = readq(idxd->regs + IDXD_SWERR_OFFSET + i * 8);
+		if (e.valid && !idxd->err.valid)
+			idxd->err = e;
+		writeq(IDXD_SWERR_ACK, idxd->regs + IDXD_SWERR_OFFSET);
+	}
+	if (cause & IDXD_INTC_HALT_STATE)
+		idxd->halted = true;
+	spin_unlock(&idxd->err_lock);
+	schedule_work(&idxd->err_work);
+}
 
 static irqreturn_t idxd_misc_irq(int irq, void *data)
 {
@@ -20,7 +45,9 @@ static irqreturn_t idxd_misc_irq(int irq, void *data)
 	iowrite32(cause, idxd->regs + IDXD_INTCAUSE_OFFSET);
 	if (cause & IDXD_INTC_CMD)
 		complete(&idxd->cmd_done);
-	cause &= ~IDXD_INTC_CMD;
+	if (cause & (IDXD_INTC_ERR | IDXD_INTC_HALT_STATE))
+		idxd_err_capture(idxd, cause);
+	cause &= ~(IDXD_INTC_CMD | IDXD_INTC_ERR | IDXD_INTC_HALT_STATE);
 	if (cause)
 		dev_warn_ratelimited(idxd_dev(idxd), "unhandled interrupt cause %#x\n",
 				     cause);

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "device" health reporter: a software error or a halt becomes a
+ * health event whose dump holds the decoded error record; recovery
+ * resets the device.
+ */
+
+#include "idxd.h"
+
+/* What one event carries from err_work to the dump. */
+struct idxd_health_ctx {
+	union sw_err_reg err;
+	bool halted;
+};
+
+static const char * const idxd_state_names[] = {
+	[IDXD_DEVICE_STATE_DISABLED] = "disabled",
+	[IDXD_DEVICE_STATE_ENABLED] = "enabled",
+	[IDXD_DEVICE_STATE_DRAIN] = "draining",
+	[IDXD_DEVICE_STATE_HALT] = "halted",
+};
+
+static void idxd_fmsg_swerr(struct devlink_fmsg *fmsg,
+			    const union sw_err_reg *e)
+{
+	devlink_fmsg_u32_pair_put(fmsg, "error", e->error);
+	devlink_fmsg_bool_pair_put(fmsg, "overflow", e->overflow);
+	if (e->wq_idx_valid)
+		devlink_fmsg_u32_pair_put(fmsg, "wq", e->wq_idx);
+	if (!e->desc_valid)
+		return;
+	devlink_fmsg_u32_pair_put(fmsg, "operation", e->operation);
+	devlink_fmsg_u32_pair_put(fmsg, "pasid", e->pasid);
+	devlink_fmsg_bool_pair_put(fmsg, "priv", e->priv);
+	if (e->batch)
+		devlink_fmsg_u32_pair_put(fmsg, "batch_index", e->batch_idx);
+	devlink_fmsg_u32_pair_put(fmsg, "invalid_flags", e->invalid_flags);
+	devlink_fmsg_u64_pair_put(fmsg, "fault_address", e->fault_addr);
+	devlink_fmsg_bool_pair_put(fmsg, "fault_on_write", e->fault_rw);
+}
+
+static int idxd_health_dump(struct devlink_health_reporter *reporter,
+			    struct devlink_fmsg *fmsg, void *priv_ctx,
+			    struct netlink_ext_ack *extack)
+{
+	struct idxd_device *idxd = devlink_health_reporter_priv(reporter);
+	const struct idxd_health_ctx *ctx = priv_ctx;
+	union gensts_reg sts;
+
+	sts.bits = ioread32(idxd->regs + IDXD_GENSTATS_OFFSET);
+	devlink_fmsg_string_pair_put(fmsg, "state", idxd_state_names[sts.state]);
+	if (!ctx)
+		return 0;
+	devlink_fmsg_bool_pair_put(fmsg, "halted", ctx->halted);
+	if (ctx->err.valid)
+		idxd_fmsg_swerr(fmsg, &ctx->err);
+	return 0;
+}
+
+static int idxd_health_recover(struct devlink_health_reporter *reporter,
+			       void *priv_ctx, struct netlink_ext_ack *extack)
+{
+	struct idxd_device *idxd = devlink_health_reporter_priv(reporter);
+	int ret;
+
+	ret = idxd_device_reset(idxd);
+	if (ret)
+		NL_SET_ERR_MSG_MOD(extack, "device reset failed, see dmesg");
+	return ret;
+}
+
+static const struct devlink_health_reporter_ops idxd_health_ops = {
+	.name = "device",
+	.dump = idxd_health_dump,
+	.recover = idxd_health_recover,
+};
+
+static void idxd_log_error(struct idxd_device *idxd,
+			   const struct idxd_health_ctx *ctx)
+{
+	const union sw_err_reg *e = &ctx->err;
+
+	if (ctx->halted)
+		dev_err(idxd_dev(idxd), "device halted\n");
+	if (!e->valid)
+		return;
+	dev_err(idxd_dev(idxd),
+		"software error %#x%s: wq %d, operation %#x, pasid %#x, fault address %#llx\n",
+		(u32)e->error, e->overflow ? " (and more)" : "",
+		e->wq_idx_valid ? (int)e->wq_idx : -1, (u32)e->operation,
+		(u32)e->pasid, (u64)e->fault_addr);
+}
+
+void idxd_err_work(struct work_struct *work)
+{
+	struct idxd_device *idxd = container_of(work, struct idxd_device,
+						err_work);
+	struct idxd_health_ctx ctx;
+	unsigned long flags;
+
+	spin_lock_irqsave(&idxd->err_lock, flags);
+	ctx.err = idxd->err;
+	ctx.halted = idxd->halted;
+	memset(&idxd->err, 0, sizeof(idxd->err));
+	idxd->halted = false;
+	spin_unlock_irqrestore(&idxd->err_lock, flags);
+
+	idxd_log_error(idxd, &ctx);
+	devlink_health_report(idxd->health,
+			      ctx.halted ? "device halted" : "software error",
+			      &ctx);
+}
+
+static void idxd_health_release(void *data)
+{
+	struct idxd_device *idxd = data;
+
+	cancel_work_sync(&idxd->err_work);
+	devlink_health_reporter_destroy(idxd->health);
+}
+
+/* Before the interrupt exists: the error work must have a reporter. */
+int idxd_health_create(struct idxd_device *idxd)
+{
+	idxd->health = devlink_health_reporter_create(idxd_devlink(idxd),
+						      &idxd_health_ops, 0, idxd);
+	if (IS_ERR(idxd->health)) {
+		dev_err(idxd_dev(idxd), "cannot create the health reporter: %ld\n",
+			PTR_ERR(idxd->health));
+		return PTR_ERR(idxd->health);
+	}
+	INIT_WORK(&idxd->err_work, idxd_err_work);
+	return devm_add_action_or_reset(idxd_dev(idxd), idxd_health_release,
+					idxd);
+}
