@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The devlink instance of our idxd: it exists while the driver is bound,
-# reports what the device is, and its "device" health reporter turns a
+# reports what the device is and what it has to share (resources), holds
+# the default WQ size of a subfunction (param sf_wq_size), and its
+# "device" health reporter turns a
 # software error or a halt (injected through the model's test window)
 # into an event with a decoded dump, then recovers by resetting.
 
@@ -96,6 +98,41 @@ test_halt() {
 	expect_match "and changes nothing" "error 2 recover 2" "$(health)"
 }
 
+test_resources() {
+	res=$(devlink resource show $DL 2>&1)
+	expect_match "resource wqs" "name wqs size 8 occ 0 unit entry" "$res"
+	expect_match "resource wq_entries" \
+		"name wq_entries size 128 occ 0 unit entry" "$res"
+	expect_match "resource engines" "name engines size 4 occ 0 unit entry" \
+		"$res"
+	expect_match "resource groups" "name groups size 4 occ 0 unit entry" \
+		"$res"
+	expect_match "resource msix_vectors: vector 0 in use" \
+		"name msix_vectors size 64 occ 1 unit entry" "$res"
+	expect_match "resource pasids: 20-bit PASIDs" \
+		"name pasids size 1048576 occ 0 unit entry" "$res"
+}
+
+param() {
+	devlink dev param show $DL name sf_wq_size 2>&1
+}
+
+test_param() {
+	expect_match "sf_wq_size defaults to 16" "runtime value 16" "$(param)"
+	devlink dev param set $DL name sf_wq_size value 32 cmode runtime
+	result $? "sf_wq_size set to 32"
+	expect_match "sf_wq_size reads back 32" "runtime value 32" "$(param)"
+	out=$(devlink dev param set $DL name sf_wq_size value 0 cmode runtime 2>&1)
+	rc=$?
+	expect_match "sf_wq_size 0 is refused with a clear message" \
+		"sf_wq_size must be 1..128" "$out"
+	result $((!rc)) "sf_wq_size 0 fails"
+	devlink dev param set $DL name sf_wq_size value 129 cmode runtime \
+		2>/dev/null
+	result $((!$?)) "sf_wq_size 129 (beyond the device) fails"
+	expect_match "a refused value leaves 32" "runtime value 32" "$(param)"
+}
+
 test_unload() {
 	rmmod idxd
 	devlink dev show | grep -q "^$DL\$"
@@ -103,8 +140,10 @@ test_unload() {
 }
 
 echo "KTAP version 1"
-echo "1..16"
+echo "1..29"
 test_instance
+test_resources
+test_param
 test_software_error
 test_halt
 test_unload

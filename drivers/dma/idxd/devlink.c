@@ -29,6 +29,55 @@ static int idxd_devlink_info_get(struct devlink *devlink,
 					      buf);
 }
 
+enum {
+	IDXD_DEVLINK_PARAM_SF_WQ_SIZE = DEVLINK_PARAM_GENERIC_ID_MAX + 1,
+};
+
+#define IDXD_SF_WQ_SIZE_DEFAULT	16
+
+static int idxd_sf_wq_size_get(struct devlink *devlink, u32 id,
+			       struct devlink_param_gset_ctx *ctx)
+{
+	struct idxd_device *idxd = devlink_priv(devlink);
+
+	ctx->val.vu16 = idxd->sf_wq_size;
+	return 0;
+}
+
+static int idxd_sf_wq_size_set(struct devlink *devlink, u32 id,
+			       struct devlink_param_gset_ctx *ctx,
+			       struct netlink_ext_ack *extack)
+{
+	struct idxd_device *idxd = devlink_priv(devlink);
+
+	idxd->sf_wq_size = ctx->val.vu16;
+	return 0;
+}
+
+static int idxd_sf_wq_size_validate(struct devlink *devlink, u32 id,
+				    union devlink_param_value val,
+				    struct netlink_ext_ack *extack)
+{
+	struct idxd_device *idxd = devlink_priv(devlink);
+	u16 total = idxd->caps.wq.total_wq_size;
+
+	if (!val.vu16 || val.vu16 > total) {
+		NL_SET_ERR_MSG_FMT_MOD(extack,
+				       "sf_wq_size must be 1..%u, the device's WQ entries",
+				       total);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct devlink_param idxd_devlink_params[] = {
+	DEVLINK_PARAM_DRIVER(IDXD_DEVLINK_PARAM_SF_WQ_SIZE, "sf_wq_size",
+			     DEVLINK_PARAM_TYPE_U16,
+			     BIT(DEVLINK_PARAM_CMODE_RUNTIME),
+			     idxd_sf_wq_size_get, idxd_sf_wq_size_set,
+			     idxd_sf_wq_size_validate),
+};
+
 static const struct devlink_ops idxd_devlink_ops = {
 	.info_get = idxd_devlink_info_get,
 };
@@ -54,13 +103,30 @@ struct idxd_device *idxd_devlink_alloc(struct pci_dev *pdev)
 static void idxd_devlink_unregister(void *devlink)
 {
 	devlink_unregister(devlink);
+	devlink_params_unregister(devlink, idxd_devlink_params,
+				  ARRAY_SIZE(idxd_devlink_params));
+	devlink_resources_unregister(devlink);
 }
 
 /* The last step of probe: the instance appears when the device is ready. */
 int idxd_devlink_setup(struct idxd_device *idxd)
 {
 	struct devlink *devlink = idxd_devlink(idxd);
+	int ret;
 
+	idxd->sf_wq_size = min_t(u16, IDXD_SF_WQ_SIZE_DEFAULT,
+				 idxd->caps.wq.total_wq_size);
+	ret = idxd_resources_register(idxd);
+	if (ret)
+		return ret;
+	ret = devlink_params_register(devlink, idxd_devlink_params,
+				      ARRAY_SIZE(idxd_devlink_params));
+	if (ret) {
+		dev_err(idxd_dev(idxd), "cannot register devlink params: %d\n",
+			ret);
+		devlink_resources_unregister(devlink);
+		return ret;
+	}
 	devlink_register(devlink);
 	return devm_add_action_or_reset(idxd_dev(idxd), idxd_devlink_unregister,
 					devlink);

@@ -13,6 +13,17 @@
 
 #include "registers.h"
 
+/* devlink resources; ids start at 1 (0 is the devlink top level) */
+enum idxd_resource {
+	IDXD_RES_WQS = 1,
+	IDXD_RES_WQ_ENTRIES,
+	IDXD_RES_ENGINES,
+	IDXD_RES_GROUPS,
+	IDXD_RES_VECTORS,
+	IDXD_RES_PASIDS,
+	IDXD_RES_MAX,
+};
+
 /* What the device reports about itself, read once at probe. */
 struct idxd_caps {
 	union gen_cap_reg gen;
@@ -31,6 +42,10 @@ struct idxd_device {
 	void __iomem *portals;
 	struct idxd_caps caps;
 	bool movdir64b;
+
+	/* devlink: resource occupancy, and the WQ size a new SF gets */
+	u64 occ[IDXD_RES_MAX];
+	u16 sf_wq_size;
 
 	/* device commands: one at a time, completed by the misc interrupt */
 	struct mutex cmd_lock;
@@ -72,6 +87,9 @@ int idxd_irq_setup(struct idxd_device *idxd);
 /* devlink.c */
 struct idxd_device *idxd_devlink_alloc(struct pci_dev *pdev);
 int idxd_devlink_setup(struct idxd_device *idxd);
+
+/* resources.c */
+int idxd_resources_register(struct idxd_device *idxd);
 
 /* health.c */
 int idxd_health_create(struct idxd_device *idxd);

@@ -67,7 +67,10 @@ int idxd_irq_setup(struct idxd_device *idxd)
 	}
 	ret = devm_request_irq(&pdev->dev, pci_irq_vector(pdev, 0),
 			       idxd_misc_irq, 0, "idxd-misc", idxd);
-	if (ret)
+	if (ret) {
 		dev_err(&pdev->dev, "cannot request the misc interrupt: %d\n", ret);
-	return ret;
+		return ret;
+	}
+	idxd->occ[IDXD_RES_VECTORS] = 1;
+	return 0;
 }
