@@ -100,15 +100,16 @@ test_halt() {
 
 test_resources() {
 	res=$(devlink resource show $DL 2>&1)
-	expect_match "resource wqs" "name wqs size 8 occ 0 unit entry" "$res"
+	# the host WQ (WQ 0, 32 entries, group 0, engine 0) is taken
+	expect_match "resource wqs" "name wqs size 8 occ 1 unit entry" "$res"
 	expect_match "resource wq_entries" \
-		"name wq_entries size 128 occ 0 unit entry" "$res"
-	expect_match "resource engines" "name engines size 4 occ 0 unit entry" \
+		"name wq_entries size 128 occ 32 unit entry" "$res"
+	expect_match "resource engines" "name engines size 4 occ 1 unit entry" \
 		"$res"
-	expect_match "resource groups" "name groups size 4 occ 0 unit entry" \
+	expect_match "resource groups" "name groups size 4 occ 1 unit entry" \
 		"$res"
-	expect_match "resource msix_vectors: vector 0 in use" \
-		"name msix_vectors size 64 occ 1 unit entry" "$res"
+	expect_match "resource msix_vectors: vectors 0 and 1 in use" \
+		"name msix_vectors size 64 occ 2 unit entry" "$res"
 	expect_match "resource pasids: 20-bit PASIDs" \
 		"name pasids size 1048576 occ 0 unit entry" "$res"
 }

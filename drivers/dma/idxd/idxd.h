@@ -6,6 +6,7 @@
 #define _IDXD_H_
 
 #include <linux/completion.h>
+#include <linux/idxd_hw.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/workqueue.h>
@@ -87,6 +88,13 @@ int idxd_irq_setup(struct idxd_device *idxd);
 /* devlink.c */
 struct idxd_device *idxd_devlink_alloc(struct pci_dev *pdev);
 int idxd_devlink_setup(struct idxd_device *idxd);
+
+/* wq.c */
+int idxd_host_wq_enable(struct idxd_device *idxd, u16 size);
+void __iomem *idxd_host_wq_portal(struct idxd_device *idxd);
+
+/* dma.c */
+int idxd_dma_setup(struct idxd_device *idxd);
 
 /* resources.c */
 int idxd_resources_register(struct idxd_device *idxd);

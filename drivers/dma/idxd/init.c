@@ -131,6 +131,9 @@ static int idxd_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = devm_add_action_or_reset(dev, idxd_reset_on_release, idxd);
 	if (ret)
 		return ret;
+	ret = idxd_dma_setup(idxd);
+	if (ret)
+		return ret;
 	return idxd_devlink_setup(idxd);
 }
 

@@ -54,15 +54,16 @@ static irqreturn_t idxd_misc_irq(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
-/* MSI-X vector 0; released with the device (managed). */
+/* MSI-X vectors 0 and 1, the handler of 0; released with the device. */
 int idxd_irq_setup(struct idxd_device *idxd)
 {
 	struct pci_dev *pdev = idxd->pdev;
 	int ret;
 
-	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSIX);
+	/* vector 0 for the device, 1 for the host WQ */
+	ret = pci_alloc_irq_vectors(pdev, 2, 2, PCI_IRQ_MSIX);
 	if (ret < 0) {
-		dev_err(&pdev->dev, "cannot allocate MSI-X vector 0: %d\n", ret);
+		dev_err(&pdev->dev, "cannot allocate MSI-X vectors 0-1: %d\n", ret);
 		return ret;
 	}
 	ret = devm_request_irq(&pdev->dev, pci_irq_vector(pdev, 0),
@@ -71,6 +72,6 @@ int idxd_irq_setup(struct idxd_device *idxd)
 		dev_err(&pdev->dev, "cannot request the misc interrupt: %d\n", ret);
 		return ret;
 	}
-	idxd->occ[IDXD_RES_VECTORS] = 1;
+	idxd->occ[IDXD_RES_VECTORS] = 2;
 	return 0;
 }
