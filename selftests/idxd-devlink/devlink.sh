@@ -134,17 +134,28 @@ test_param() {
 	expect_match "a refused value leaves 32" "runtime value 32" "$(param)"
 }
 
+# recovery resets the device and brings the host WQ back
+test_channel_after_recovery() {
+	insmod ./dma_memcpy_test.ko inflight=8 rounds=4
+	grep -q '^ok 2 4 rounds of 8 copies in flight match: 0$' \
+		/sys/kernel/debug/dma_memcpy_test/results
+	result $? "the host channel copies again after two recoveries"
+	rmmod dma_memcpy_test
+}
+
 test_unload() {
 	rmmod idxd
 	devlink dev show | grep -q "^$DL\$"
 	result $((!$?)) "rmmod removes the devlink instance"
 }
 
+cd "$(dirname "$0")" || exit 1
 echo "KTAP version 1"
-echo "1..29"
+echo "1..30"
 test_instance
 test_resources
 test_param
 test_software_error
 test_halt
+test_channel_after_recovery
 test_unload

@@ -217,20 +217,28 @@ static int idxd_dma_slots_init(struct idxd_dma *d)
 	return 0;
 }
 
-/* Vector 1 signals the host WQ's completions, under a granted handle. */
+/* Where the device supports it, descriptors name a granted handle. */
+static int idxd_dma_request_handle(struct idxd_dma *d)
+{
+	u32 handle = IDXD_HOST_VECTOR;
+	int ret = 0;
+
+	if (d->idxd->caps.cmdcap & BIT_ULL(IDXD_CMD_REQUEST_INT_HANDLE))
+		ret = idxd_cmd_exec(d->idxd, IDXD_CMD_REQUEST_INT_HANDLE,
+				    IDXD_HOST_VECTOR, &handle);
+	d->int_handle = handle;
+	return ret;
+}
+
+/* Vector 1 signals the host WQ's completions. */
 static int idxd_dma_irq_setup(struct idxd_dma *d)
 {
 	struct idxd_device *idxd = d->idxd;
-	u32 handle = IDXD_HOST_VECTOR;
 	int ret;
 
-	if (idxd->caps.cmdcap & BIT_ULL(IDXD_CMD_REQUEST_INT_HANDLE)) {
-		ret = idxd_cmd_exec(idxd, IDXD_CMD_REQUEST_INT_HANDLE,
-				    IDXD_HOST_VECTOR, &handle);
-		if (ret)
-			return ret;
-	}
-	d->int_handle = handle;
+	ret = idxd_dma_request_handle(d);
+	if (ret)
+		return ret;
 	ret = devm_request_threaded_irq(idxd_dev(idxd),
 					pci_irq_vector(idxd->pdev,
 						       IDXD_HOST_VECTOR),
@@ -256,6 +264,48 @@ static void idxd_dma_register(struct idxd_dma *d)
 	INIT_LIST_HEAD(&dma->channels);
 	d->chan.device = dma;
 	list_add_tail(&d->chan.device_node, &dma->channels);
+}
+
+/* Fail what the device will never complete after a reset. */
+static void idxd_dma_abort(struct idxd_dma *d)
+{
+	struct idxd_desc *desc, *next;
+	unsigned long flags;
+	LIST_HEAD(lost);
+
+	spin_lock_irqsave(&d->lock, flags);
+	list_splice_tail_init(&d->active, &lost);
+	list_splice_tail_init(&d->pending, &lost);
+	spin_unlock_irqrestore(&d->lock, flags);
+	list_for_each_entry_safe(desc, next, &lost, node) {
+		idxd_callback(desc, DSA_COMP_NONE);
+		spin_lock_irqsave(&d->lock, flags);
+		list_move_tail(&desc->node, &d->free);
+		spin_unlock_irqrestore(&d->lock, flags);
+	}
+}
+
+/**
+ * idxd_dma_restart() - bring the host WQ back after a device reset
+ * @idxd: the device, just reset
+ *
+ * Descriptors the reset dropped complete with an error; the channel then
+ * takes new work on the re-enabled WQ.
+ *
+ * Return: 0 or the error of re-enabling (logged).
+ */
+int idxd_dma_restart(struct idxd_device *idxd)
+{
+	struct idxd_dma *d = idxd->dma;
+	int ret;
+
+	if (!d)
+		return 0;
+	disable_irq(pci_irq_vector(idxd->pdev, IDXD_HOST_VECTOR));
+	idxd_dma_abort(d);
+	enable_irq(pci_irq_vector(idxd->pdev, IDXD_HOST_VECTOR));
+	ret = idxd_host_wq_enable(idxd, IDXD_HOST_WQ_SIZE);
+	return ret ? ret : idxd_dma_request_handle(d);
 }
 
 /**
@@ -285,8 +335,11 @@ int idxd_dma_setup(struct idxd_device *idxd)
 		return ret;
 	idxd_dma_register(d);
 	ret = dmaenginem_async_device_register(&d->dma);
-	if (ret)
+	if (ret) {
 		dev_err(idxd_dev(idxd), "cannot register the DMA device: %d\n",
 			ret);
-	return ret;
+		return ret;
+	}
+	idxd->dma = d;
+	return 0;
 }

@@ -64,8 +64,13 @@ static int idxd_health_recover(struct devlink_health_reporter *reporter,
 	int ret;
 
 	ret = idxd_device_reset(idxd);
-	if (ret)
+	if (ret) {
 		NL_SET_ERR_MSG_MOD(extack, "device reset failed, see dmesg");
+		return ret;
+	}
+	ret = idxd_dma_restart(idxd);
+	if (ret)
+		NL_SET_ERR_MSG_MOD(extack, "host WQ not re-enabled, see dmesg");
 	return ret;
 }
 

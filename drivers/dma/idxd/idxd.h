@@ -37,12 +37,16 @@ struct idxd_caps {
 	u32 version;
 };
 
+struct idxd_dma;
+
 struct idxd_device {
 	struct pci_dev *pdev;
 	void __iomem *regs;
 	void __iomem *portals;
 	struct idxd_caps caps;
 	bool movdir64b;
+
+	struct idxd_dma *dma;		/* the host WQ's channel */
 
 	/* devlink: resource occupancy, and the WQ size a new SF gets */
 	u64 occ[IDXD_RES_MAX];
@@ -95,6 +99,7 @@ void __iomem *idxd_host_wq_portal(struct idxd_device *idxd);
 
 /* dma.c */
 int idxd_dma_setup(struct idxd_device *idxd);
+int idxd_dma_restart(struct idxd_device *idxd);
 
 /* resources.c */
 int idxd_resources_register(struct idxd_device *idxd);
