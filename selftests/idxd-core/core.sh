@@ -14,23 +14,6 @@ CYCLES=20
 TEST_FAIL_CMD=0x18
 CMDSTS_HW_ERR=0x03
 
-n=0
-result() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-	fi
-}
-
-check() {
-	desc=$1
-	shift
-	"$@"
-	result $? "$desc"
-}
-
 bound() {
 	[ "$(basename "$(readlink "$PCI/driver" 2>/dev/null)")" = idxd ]
 }
@@ -110,6 +93,8 @@ test_unload() {
 	check "dmesg free of WARNING, BUG and Oops" test $? -ne 0
 }
 
+cd "$(dirname "$0")" || exit 1
+. ./ktap.sh
 echo "KTAP version 1"
 echo "1..13"
 test_probe

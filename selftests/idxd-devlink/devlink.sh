@@ -17,24 +17,6 @@ TEST_HALT=0x28
 SWERR_WQ_VALID=0x100
 WAIT_S=5
 
-n=0
-result() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-	fi
-}
-
-# expect_match DESCRIPTION PATTERN TEXT
-expect_match() {
-	echo "$3" | grep -qE "$2"
-	status=$?
-	[ $status -eq 0 ] || echo "$3" | sed "s/^/# /"
-	result $status "$1"
-}
-
 test_window() {
 	bar4=$(sed -n 5p "$PCI/resource" | cut -d' ' -f1)
 	devmem $((bar4 + $1)) 64 "$2"
@@ -150,6 +132,7 @@ test_unload() {
 }
 
 cd "$(dirname "$0")" || exit 1
+. ./ktap.sh
 echo "KTAP version 1"
 echo "1..30"
 test_instance

@@ -8,17 +8,8 @@
 DEV=0000:00:0a.0
 RESULTS=/sys/kernel/debug/dma_memcpy_test/results
 
-n=0
-result() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-	fi
-}
-
 cd "$(dirname "$0")" || exit 1
+. ./ktap.sh
 echo "KTAP version 1"
 echo "1..7"
 modprobe idxd

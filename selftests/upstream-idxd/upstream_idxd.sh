@@ -18,32 +18,6 @@ ACCEL="./accel-config"
 # idxd warns either way; sva=0 makes that the only warning it prints.
 SVA_WARNING="User forced SVA off via module param."
 
-n=0
-result() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-	fi
-}
-
-# check DESCRIPTION COMMAND...: one KTAP result from a command's status
-check() {
-	desc=$1
-	shift
-	"$@"
-	result $? "$desc"
-}
-
-# expect DESCRIPTION WANT GOT
-expect() {
-	[ "$2" = "$3" ]
-	status=$?
-	[ $status -eq 0 ] || echo "# $1: want '$2', got '$3'"
-	result $status "$1"
-}
-
 dmesg_since_start() {
 	dmesg -r | tail -n +"$((DMESG_START + 1))"
 }
@@ -145,6 +119,7 @@ test_teardown() {
 echo "KTAP version 1"
 echo "1..34"
 cd "$(dirname "$0")" || exit 1
+. ./ktap.sh
 DMESG_START=$(dmesg -r | wc -l)
 test_probe
 test_capabilities

@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# KTAP results for the shell suites: source it (suites stage it next to
+# their script, see shell.mk), print "KTAP version 1" and the plan, then
+# report each result with one of these.
+
+n=0
+
+# result STATUS DESCRIPTION: "ok N DESCRIPTION" when STATUS is 0
+result() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n $2"
+	else
+		echo "not ok $n $2"
+	fi
+}
+
+# check DESCRIPTION COMMAND...: the command's exit status
+check() {
+	desc=$1
+	shift
+	"$@"
+	result $? "$desc"
+}
+
+# expect DESCRIPTION WANT GOT: equal strings
+expect() {
+	[ "$2" = "$3" ]
+	status=$?
+	[ $status -eq 0 ] || echo "# $1: want '$2', got '$3'"
+	result $status "$1"
+}
+
+# expect_match DESCRIPTION REGEX TEXT: TEXT has a line matching REGEX
+expect_match() {
+	echo "$3" | grep -qE "$2"
+	status=$?
+	[ $status -eq 0 ] || echo "$3" | sed "s/^/# /"
+	result $status "$1"
+}
