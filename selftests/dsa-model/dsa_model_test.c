@@ -934,12 +934,13 @@ static void desc_init(struct dsa_hw_desc *h, uint8_t opcode, uint32_t flags,
 	h->completion_addr = completion_addr;
 }
 
-/* A descriptor as eight aligned 8-byte stores (no MOVDIR64B under TCG). */
-static void dsa_submit(const struct dsa_dev *d, int wq,
-		       enum idxd_interrupt_type it, const struct dsa_hw_desc *h)
+/* A descriptor as eight aligned 8-byte stores, the model's fallback path. */
+static void submit_portal(const struct dsa_dev *d, int wq,
+			  enum idxd_portal_prot prot,
+			  enum idxd_interrupt_type it, const struct dsa_hw_desc *h)
 {
 	volatile uint64_t *portal = (volatile uint64_t *)
-		(d->bar2 + IDXD_PORTAL_OFFSET(wq, IDXD_PORTAL_UNLIMITED, it));
+		(d->bar2 + IDXD_PORTAL_OFFSET(wq, prot, it));
 	uint64_t q[DSA_DESC_SIZE / 8];
 	unsigned int i;
 
@@ -948,6 +949,12 @@ static void dsa_submit(const struct dsa_dev *d, int wq,
 	for (i = 0; i < DSA_DESC_SIZE / 8; i++)
 		portal[i] = q[i];
 	__sync_synchronize();
+}
+
+static void dsa_submit(const struct dsa_dev *d, int wq,
+		       enum idxd_interrupt_type it, const struct dsa_hw_desc *h)
+{
+	submit_portal(d, wq, IDXD_PORTAL_UNLIMITED, it, h);
 }
 
 /* The descriptor as one MOVDIR64B store, as silicon expects it. */
@@ -2969,22 +2976,6 @@ static void queue_noops(struct ctx *c, int wq, int first, int n)
 
 /* ================================================================== */
 /* Portals                                                              */
-
-static void submit_portal(const struct dsa_dev *d, int wq,
-			  enum idxd_portal_prot prot,
-			  enum idxd_interrupt_type it, const struct dsa_hw_desc *h)
-{
-	volatile uint64_t *portal = (volatile uint64_t *)
-		(d->bar2 + IDXD_PORTAL_OFFSET(wq, prot, it));
-	uint64_t q[DSA_DESC_SIZE / 8];
-	unsigned int i;
-
-	memcpy(q, h, sizeof(q));
-	__sync_synchronize();
-	for (i = 0; i < DSA_DESC_SIZE / 8; i++)
-		portal[i] = q[i];
-	__sync_synchronize();
-}
 
 TEST_F(dsa, portals_all_four)
 {
