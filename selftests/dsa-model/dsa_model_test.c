@@ -3491,6 +3491,19 @@ TEST_F(dsa, fail_cmd_one_shot)
 	CMD_EXPECT(IDXD_CMDSTS_ERR_DEV_ENABLED, D, IDXD_CMD_ENABLE_DEVICE, 0);
 }
 
+/* bits 15:8 pick the command: others run normally until it comes */
+TEST_F(dsa, fail_cmd_targeted)
+{
+	REQUIRE_TEST_BAR(C);
+	tb_wr(D, DSA_TEST_FAIL_CMD, IDXD_CMDSTS_HW_ERR |
+	      IDXD_CMD_RELEASE_INT_HANDLE << DSA_TEST_FAIL_CMD_CODE_SHIFT);
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_REQUEST_INT_HANDLE, 1);
+	ASSERT_NE(V(0), V(tb_rd(D, DSA_TEST_FAIL_CMD)));
+	CMD_EXPECT(IDXD_CMDSTS_HW_ERR, D, IDXD_CMD_RELEASE_INT_HANDLE, 1);
+	ASSERT_EQ(V(0), V(tb_rd(D, DSA_TEST_FAIL_CMD)));
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_RELEASE_INT_HANDLE, 1);
+}
+
 TEST_F(dsa, raise_swerr)
 {
 	union genctrl_reg g = { .bits = 0 };

@@ -4,13 +4,15 @@
 # Our idxd core driver (drivers/dma/idxd): it is the one modprobe loads,
 # probes the model and logs its capabilities, survives bind/unbind and
 # load/unload cycles without leaking interrupts or MMIO regions, and a
-# failing device command fails the probe with an error naming it.
+# failing device command (each one probe runs) fails the probe with an
+# error naming it, and so does a host_wqs the device cannot give.
 
 DEV=0000:00:0a.0
 PCI=/sys/bus/pci/devices/$DEV
 DRV=/sys/bus/pci/drivers/idxd
 CYCLES=20
-# the model's test window (BAR4): make the next command fail
+# the model's test window (BAR4): make the next command with a given
+# code (bits 15:8) fail with a CMDSTS error (bits 7:0)
 TEST_FAIL_CMD=0x18
 CMDSTS_HW_ERR=0x03
 
@@ -71,18 +73,44 @@ test_module_cycles() {
 }
 
 # devmem needs BAR4's physical address: line 5 of the resource file
+fail_command() {
+	bar4=$(sed -n 5p "$PCI/resource" | cut -d' ' -f1)
+	devmem $((bar4 + TEST_FAIL_CMD)) 64 $((($1 << 8) | CMDSTS_HW_ERR))
+}
+
+# $1 command code, $2 its name, $3 the operand probe gives it
 test_failed_command() {
 	rmmod idxd
-	bar4=$(sed -n 5p "$PCI/resource" | cut -d' ' -f1)
 	mark_dmesg
-	devmem $((bar4 + TEST_FAIL_CMD)) 64 $CMDSTS_HW_ERR
+	fail_command "$1"
 	modprobe idxd
-	check "probe fails when RESET_DEVICE fails" test ! -e "$PCI/driver"
-	dmesg_new | grep -q "idxd $DEV: command RESET_DEVICE (operand 0x0) failed: CMDSTS error 0x3"
-	result $? "the error names the command and the CMDSTS code"
-	check "the failed probe leaks nothing" no_leaks
+	check "probe fails when $2 fails" test ! -e "$PCI/driver"
+	dmesg_new | grep -q "idxd $DEV: command $2 (operand $3) failed: CMDSTS error 0x3"
+	result $? "the error names $2, its operand and the CMDSTS code"
+	check "the probe failed at $2 leaks nothing" no_leaks
 	echo $DEV >"$DRV/bind"
 	check "the next probe succeeds" bound
+}
+
+# each command probe runs, in the order it runs them
+test_failed_commands() {
+	test_failed_command 5 RESET_DEVICE 0x0
+	test_failed_command 1 ENABLE_DEVICE 0x0
+	test_failed_command 13 REQUEST_INT_HANDLE 0x1
+	test_failed_command 6 ENABLE_WQ 0x0
+}
+
+# $1 the value, $2 what the device has
+test_bad_host_wqs() {
+	rmmod idxd
+	mark_dmesg
+	modprobe idxd host_wqs="$1"
+	check "host_wqs=$1 fails the probe" test ! -e "$PCI/driver"
+	dmesg_new | grep -q "idxd $DEV: host_wqs=$1: this device takes 1 to $2"
+	result $? "and says what the device takes"
+	rmmod idxd
+	modprobe idxd
+	check "idxd binds again with the default" bound
 }
 
 test_unload() {
@@ -96,9 +124,11 @@ test_unload() {
 cd "$(dirname "$0")" || exit 1
 . ./ktap.sh
 echo "KTAP version 1"
-echo "1..13"
+echo "1..31"
 test_probe
 test_bind_cycles
 test_module_cycles
-test_failed_command
+test_failed_commands
+test_bad_host_wqs 0 8
+test_bad_host_wqs 9 8
 test_unload

@@ -4,22 +4,42 @@
 # The devlink instance of our idxd: it exists while the driver is bound,
 # reports what the device is and what it has to share (resources), holds
 # the default WQ size of a subfunction (param sf_wq_size), and its
-# "device" health reporter turns a
-# software error or a halt (injected through the model's test window)
-# into an event with a decoded dump, then recovers by resetting.
+# "device" health reporter turns a software error or a halt (injected
+# through the model's test window) into an event with a decoded dump.
+# An error naming a WQ disables that WQ alone: with two host WQs the
+# other channel keeps copying until recovery enables the WQ again; a halt
+# takes the device, and recovery resets it.  Failed recoveries say why
+# and leave things as they were.
 
 DEV=0000:00:0a.0
 DL=pci/$DEV
 PCI=/sys/bus/pci/devices/$DEV
 # the model's test window (BAR4, tools/include/dsa_model_test.h)
+TEST_FAIL_CMD=0x18
 TEST_RAISE_SWERR=0x20
 TEST_HALT=0x28
 SWERR_WQ_VALID=0x100
+CMDSTS_HW_ERR=0x03
+CMD_ENABLE_WQ=6
+CMD_DISABLE_WQ=7
+RESULTS=/sys/kernel/debug/dma_memcpy_test/results
 WAIT_S=5
 
 test_window() {
 	bar4=$(sed -n 5p "$PCI/resource" | cut -d' ' -f1)
 	devmem $((bar4 + $1)) 64 "$2"
+}
+
+# a software error with code $1 naming WQ $2; devlink keeps the first
+# dump until cleared, so the event's own is the one shown after
+raise_swerr() {
+	devlink health dump clear $DL reporter device
+	test_window $TEST_RAISE_SWERR $(($1 | SWERR_WQ_VALID | ($2 << 16)))
+}
+
+# the next command with code $1 fails
+fail_command() {
+	test_window $TEST_FAIL_CMD $((($1 << 8) | CMDSTS_HW_ERR))
 }
 
 health() {
@@ -53,10 +73,11 @@ test_instance() {
 }
 
 test_software_error() {
-	test_window $TEST_RAISE_SWERR $((0x42 | SWERR_WQ_VALID | (3 << 16)))
+	raise_swerr 0x42 3
 	wait_errors 1
 	result $? "a software error is a health event"
-	expect_match "auto recovery reset the device" \
+	# WQ 3 is not the host's: nothing is down, recovery has nothing to do
+	expect_match "auto recovery ran" \
 		"state healthy error 1 recover 1" "$(health)"
 	expect_match "dump holds the decoded error" \
 		'"error":66,"overflow":false,"wq":3' "$(dump)"
@@ -69,7 +90,9 @@ test_halt() {
 	test_window $TEST_HALT 1
 	wait_errors 2
 	result $? "a halt is a health event"
-	expect_match "dump says halted" '"state":"halted","halted":true' "$(dump)"
+	expect_match "dump says halted" '"state":"halted",.*"halted":true' "$(dump)"
+	expect_match "dump: the host WQ failed with the device" \
+		'"wqs":\[\{"wq":0,"owner":"host","state":"failed"\}\]' "$(dump)"
 	expect_match "recovered from the halt" \
 		"state healthy error 2 recover 2" "$(health)"
 	expect_match "dmesg reports the halt" "idxd $DEV: device halted" \
@@ -125,6 +148,124 @@ test_channel_after_recovery() {
 	rmmod dma_memcpy_test
 }
 
+# copies through channel $1; prints the test module's verdict on them
+copies() {
+	insmod ./dma_memcpy_test.ko channel="$1" inflight=8 rounds=2 ||
+		{ echo "insmod failed"; return; }
+	grep '^ok 2 \|^not ok 2 ' $RESULTS
+	rmmod dma_memcpy_test
+}
+
+COPIES_OK='^ok 2 2 rounds of 8 copies in flight match: 0$'
+# prep refuses while the WQ is down
+COPIES_REFUSED='^not ok 2 1 rounds of 8 copies in flight match: -12$'
+
+wq_json() {
+	echo "{\"wq\":$1,\"owner\":\"host\",\"state\":\"$2\"}"
+}
+
+# Two host WQs, each its own channel; errors are handled by hand from here
+test_two_host_wqs() {
+	rmmod idxd
+	modprobe idxd host_wqs=2
+	chan=$(ls /sys/class/dma | grep -c '^dma[0-9]*chan[01]$')
+	expect "host_wqs=2: two channels" 2 "$chan"
+	DMA=$(ls /sys/class/dma | sed -n 's/chan0$//p')
+	res=$(devlink resource show $DL 2>&1)
+	expect_match "two WQs taken" "name wqs size 8 occ 2 " "$res"
+	expect_match "of 32 entries each" "name wq_entries size 128 occ 64 " \
+		"$res"
+	expect_match "vectors 0-2 in use" "name msix_vectors size 64 occ 3 " \
+		"$res"
+	devlink health set $DL reporter device auto_recover false
+	result $? "auto recovery off"
+}
+
+test_wq_error_isolated() {
+	raise_swerr 0x42 1
+	wait_errors 1
+	result $? "a software error naming WQ 1 is a health event"
+	expect_match "the reporter is in error until recovered" \
+		"state error error 1 recover 0" "$(health)"
+	expect_match "dump: WQ 0 enabled, WQ 1 failed" \
+		"\"wqs\":\\[$(wq_json 0 enabled),$(wq_json 1 failed)\\]" "$(dump)"
+	expect_match "dmesg: WQ 1 disabled, the others keep running" \
+		"idxd $DEV: WQ 1 \\(host\\) disabled after software error 0x42; the other WQs keep running" \
+		"$(dmesg | tail -n 20)"
+	expect_match "WQ 0's channel still copies" "$COPIES_OK" \
+		"$(copies ${DMA}chan0)"
+	expect_match "WQ 1's channel takes no work" "$COPIES_REFUSED" \
+		"$(copies ${DMA}chan1)"
+	out=$(devlink health recover $DL reporter device 2>&1)
+	result $? "recover succeeds${out:+: $out}"
+	expect_match "the reporter is healthy again" \
+		"state healthy error 1 recover 1" "$(health)"
+	expect_match "dmesg: WQ 1 enabled again" \
+		"idxd $DEV: WQ 1 \\(host\\) enabled again" "$(dmesg | tail -n 5)"
+	expect_match "WQ 1's channel copies again" "$COPIES_OK" \
+		"$(copies ${DMA}chan1)"
+}
+
+# an error naming a WQ the driver does not run takes nothing down
+test_unused_wq_error() {
+	raise_swerr 0x42 5
+	wait_errors 2
+	result $? "a software error naming unused WQ 5 is a health event"
+	expect_match "both WQs stay enabled" \
+		"\"wqs\":\\[$(wq_json 0 enabled),$(wq_json 1 enabled)\\]" "$(dump)"
+	devlink health recover $DL reporter device
+	result $? "recover has nothing to bring back, and succeeds"
+}
+
+test_failed_wq_recovery() {
+	raise_swerr 0x43 1
+	wait_errors 3
+	result $? "WQ 1 fails again"
+	fail_command $CMD_ENABLE_WQ
+	out=$(devlink health recover $DL reporter device 2>&1)
+	rc=$?
+	result $((!rc)) "recover fails when ENABLE_WQ fails"
+	expect_match "extack names the WQ" "WQ 1 not enabled again, see dmesg" \
+		"$out"
+	expect_match "dmesg names the command and the code" \
+		"idxd $DEV: command ENABLE_WQ \\(operand 0x1\\) failed: CMDSTS error 0x3" \
+		"$(dmesg | tail -n 5)"
+	# a fresh dump: the state now, not at the event
+	devlink health dump clear $DL reporter device
+	expect_match "WQ 1 stays failed, WQ 0 enabled" \
+		"\"wqs\":\\[$(wq_json 0 enabled),$(wq_json 1 failed)\\]" "$(dump)"
+	expect_match "WQ 0's channel copies meanwhile" "$COPIES_OK" \
+		"$(copies ${DMA}chan0)"
+	devlink health recover $DL reporter device
+	result $? "the next recover succeeds"
+	expect_match "WQ 1's channel copies again" "$COPIES_OK" \
+		"$(copies ${DMA}chan1)"
+}
+
+# a WQ the device will not disable takes the device down: reset
+test_disable_wq_fails() {
+	fail_command $CMD_DISABLE_WQ
+	raise_swerr 0x44 1
+	wait_errors 4
+	result $? "WQ 1 fails, and DISABLE_WQ with it"
+	expect_match "dmesg: the device is failed instead" \
+		"idxd $DEV: WQ 1 cannot be disabled: failing the device" \
+		"$(dmesg | tail -n 5)"
+	expect_match "dump: both WQs failed" \
+		"\"wqs\":\\[$(wq_json 0 failed),$(wq_json 1 failed)\\]" "$(dump)"
+	expect_match "WQ 0's channel takes no work either" "$COPIES_REFUSED" \
+		"$(copies ${DMA}chan0)"
+	devlink health recover $DL reporter device
+	result $? "recover resets the device"
+	expect_match "dmesg: reset, WQs enabled again" \
+		"idxd $DEV: device reset and its WQs enabled again" \
+		"$(dmesg | tail -n 5)"
+	expect_match "WQ 0's channel copies again" "$COPIES_OK" \
+		"$(copies ${DMA}chan0)"
+	expect_match "WQ 1's channel copies again" "$COPIES_OK" \
+		"$(copies ${DMA}chan1)"
+}
+
 test_unload() {
 	rmmod idxd
 	devlink dev show | grep -q "^$DL\$"
@@ -134,11 +275,16 @@ test_unload() {
 cd "$(dirname "$0")" || exit 1
 . ./ktap.sh
 echo "KTAP version 1"
-echo "1..30"
+echo "1..65"
 test_instance
 test_resources
 test_param
 test_software_error
 test_halt
 test_channel_after_recovery
+test_two_host_wqs
+test_wq_error_isolated
+test_unused_wq_error
+test_failed_wq_recovery
+test_disable_wq_fails
 test_unload

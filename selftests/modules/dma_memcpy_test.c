@@ -17,7 +17,7 @@
 
 static char *channel;
 module_param(channel, charp, 0444);
-MODULE_PARM_DESC(channel, "DMA channel name (default: any memcpy channel)");
+MODULE_PARM_DESC(channel, "DMA channel name, as in /sys/class/dma (default: any memcpy channel)");
 
 static unsigned int inflight = 16;
 module_param(inflight, uint, 0444);
@@ -184,14 +184,27 @@ static int results_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(results);
 
-static int __init dma_memcpy_test_init(void)
+static bool chan_named(struct dma_chan *chan, void *name)
+{
+	return !strcmp(dma_chan_name(chan), name);
+}
+
+static struct dma_chan *request_chan(void)
 {
 	dma_cap_mask_t mask;
+	struct dma_chan *chan;
 
 	dma_cap_zero(mask);
 	dma_cap_set(DMA_MEMCPY, mask);
-	t.chan = channel && *channel ?
-		 dma_request_chan(NULL, channel) : dma_request_chan_by_mask(&mask);
+	if (!channel || !*channel)
+		return dma_request_chan_by_mask(&mask);
+	chan = dma_request_channel(mask, chan_named, channel);
+	return chan ?: ERR_PTR(-ENODEV);
+}
+
+static int __init dma_memcpy_test_init(void)
+{
+	t.chan = request_chan();
 	if (IS_ERR(t.chan)) {
 		pr_err("no DMA_MEMCPY channel%s%s: %ld\n", channel ? " " : "",
 		       channel ?: "", PTR_ERR(t.chan));

@@ -24,10 +24,14 @@
  * One-shot faults; each reads back non-zero until consumed.
  * FAIL_DESC: the next descriptor an engine executes completes with this
  *   status code (bits 7:0) without touching memory.
- * FAIL_CMD: the next command completes with this CMDSTS error code.
+ * FAIL_CMD: the next command completes with the CMDSTS error code in
+ *   bits 7:0 instead of running; when bits 15:8 name a command code,
+ *   the next command with that code, so a test can fail one step deep in
+ *   a driver's sequence.
  */
 #define DSA_TEST_FAIL_DESC		0x10
 #define DSA_TEST_FAIL_CMD		0x18
+#define DSA_TEST_FAIL_CMD_CODE_SHIFT	8
 
 /*
  * Writes record a software error as the hardware would: bits 7:0 the

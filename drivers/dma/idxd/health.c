@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The "device" health reporter: a software error or a halt becomes a
- * health event whose dump holds the decoded error record; recovery
- * resets the device.
+ * health event whose dump holds the decoded error record and the state of
+ * every WQ the driver runs.  Before reporting, err_work takes down what
+ * the error broke (recover.c: the WQ it names, or the halted device);
+ * recovery brings it back.
  */
 
 #include "idxd.h"
@@ -39,6 +41,28 @@ static void idxd_fmsg_swerr(struct devlink_fmsg *fmsg,
 	devlink_fmsg_bool_pair_put(fmsg, "fault_on_write", e->fault_rw);
 }
 
+static void idxd_fmsg_wqs(struct devlink_fmsg *fmsg, struct idxd_device *idxd)
+{
+	unsigned int i;
+
+	devlink_fmsg_arr_pair_nest_start(fmsg, "wqs");
+	mutex_lock(&idxd->dev_lock);
+	for (i = 0; i < idxd->caps.wq.num_wqs; i++) {
+		struct idxd_wq *wq = &idxd->wqs[i];
+
+		if (wq->state == IDXD_WQ_UNUSED)
+			continue;
+		devlink_fmsg_obj_nest_start(fmsg);
+		devlink_fmsg_u32_pair_put(fmsg, "wq", i);
+		devlink_fmsg_string_pair_put(fmsg, "owner", wq->owner);
+		devlink_fmsg_string_pair_put(fmsg, "state",
+					     idxd_wq_state_name(wq->state));
+		devlink_fmsg_obj_nest_end(fmsg);
+	}
+	mutex_unlock(&idxd->dev_lock);
+	devlink_fmsg_arr_pair_nest_end(fmsg);
+}
+
 static int idxd_health_dump(struct devlink_health_reporter *reporter,
 			    struct devlink_fmsg *fmsg, void *priv_ctx,
 			    struct netlink_ext_ack *extack)
@@ -49,6 +73,7 @@ static int idxd_health_dump(struct devlink_health_reporter *reporter,
 
 	sts.bits = ioread32(idxd->regs + IDXD_GENSTATS_OFFSET);
 	devlink_fmsg_string_pair_put(fmsg, "state", idxd_state_names[sts.state]);
+	idxd_fmsg_wqs(fmsg, idxd);
 	if (!ctx)
 		return 0;
 	devlink_fmsg_bool_pair_put(fmsg, "halted", ctx->halted);
@@ -60,18 +85,7 @@ static int idxd_health_dump(struct devlink_health_reporter *reporter,
 static int idxd_health_recover(struct devlink_health_reporter *reporter,
 			       void *priv_ctx, struct netlink_ext_ack *extack)
 {
-	struct idxd_device *idxd = devlink_health_reporter_priv(reporter);
-	int ret;
-
-	ret = idxd_device_reset(idxd);
-	if (ret) {
-		NL_SET_ERR_MSG_MOD(extack, "device reset failed, see dmesg");
-		return ret;
-	}
-	ret = idxd_dma_restart(idxd);
-	if (ret)
-		NL_SET_ERR_MSG_MOD(extack, "host WQ not re-enabled, see dmesg");
-	return ret;
+	return idxd_recover(devlink_health_reporter_priv(reporter), extack);
 }
 
 static const struct devlink_health_reporter_ops idxd_health_ops = {
@@ -111,6 +125,10 @@ void idxd_err_work(struct work_struct *work)
 	spin_unlock_irqrestore(&idxd->err_lock, flags);
 
 	idxd_log_error(idxd, &ctx);
+	if (ctx.halted)
+		idxd_device_fail(idxd);
+	else if (ctx.err.valid && ctx.err.wq_idx_valid)
+		idxd_wq_fail(idxd, ctx.err.wq_idx, ctx.err.error);
 	devlink_health_report(idxd->health,
 			      ctx.halted ? "device halted" : "software error",
 			      &ctx);

@@ -37,6 +37,46 @@ struct idxd_caps {
 	u32 version;
 };
 
+struct idxd_wq;
+
+/*
+ * What the owner of a WQ (the host's DMA channel; later a subfunction)
+ * does when the driver takes the WQ away and gives it back.  Called with
+ * idxd->dev_lock held.
+ */
+struct idxd_wq_ops {
+	/* no portal write after this returns; fail what was never written */
+	void (*stop)(struct idxd_wq *wq);
+	/*
+	 * the device will not touch the WQ's descriptors any more (drained,
+	 * or reset): complete what finished, fail the rest
+	 */
+	void (*flush)(struct idxd_wq *wq);
+	/* the WQ is enabled again and wq->int_handle valid: take work */
+	void (*start)(struct idxd_wq *wq);
+};
+
+enum idxd_wq_state {
+	IDXD_WQ_UNUSED,		/* not configured by this driver */
+	IDXD_WQ_STOPPED,	/* configured, not enabled */
+	IDXD_WQ_ENABLED,
+	IDXD_WQ_FAILED,		/* disabled after an error, until recovery */
+};
+
+/* One WQ the driver has configured, with its completion interrupt. */
+struct idxd_wq {
+	struct idxd_device *idxd;
+	int id;
+	u16 size;
+	enum idxd_wq_state state;
+	unsigned int vector;		/* MSI-X index of its completions */
+	u16 int_handle;			/* what descriptors name for it */
+	bool handle_valid;		/* granted since the last reset */
+	const char *owner;
+	const struct idxd_wq_ops *ops;
+	void *priv;			/* the owner's */
+};
+
 struct idxd_dma;
 
 struct idxd_device {
@@ -46,7 +86,16 @@ struct idxd_device {
 	struct idxd_caps caps;
 	bool movdir64b;
 
-	struct idxd_dma *dma;		/* the host WQ's channel */
+	/*
+	 * dev_lock orders every change of device, WQ and owner state:
+	 * configuration, error handling and recovery.  It nests inside
+	 * devl_lock and outside cmd_lock.
+	 */
+	struct mutex dev_lock;
+	struct idxd_wq *wqs;		/* caps.wq.num_wqs of them */
+	unsigned int host_wqs;		/* WQs 0..host_wqs-1 serve the host */
+	bool failed;			/* halted: only a reset helps */
+	struct idxd_dma *dma;		/* the host WQs' channels */
 
 	/* devlink: resource occupancy, and the WQ size a new SF gets */
 	u64 occ[IDXD_RES_MAX];
@@ -86,6 +135,21 @@ int idxd_cmd_exec(struct idxd_device *idxd, enum idxd_cmd cmd, u32 operand,
 /* init.c */
 int idxd_device_reset(struct idxd_device *idxd);
 
+/* wq.c */
+int idxd_wqs_init(struct idxd_device *idxd);
+int idxd_wq_claim(struct idxd_wq *wq, u16 size, unsigned int vector,
+		  const char *owner, const struct idxd_wq_ops *ops, void *priv);
+int idxd_device_config(struct idxd_device *idxd);
+int idxd_wq_start(struct idxd_wq *wq);
+int idxd_wq_disable(struct idxd_wq *wq);
+void __iomem *idxd_wq_portal(struct idxd_wq *wq);
+const char *idxd_wq_state_name(enum idxd_wq_state state);
+
+/* recover.c */
+void idxd_wq_fail(struct idxd_device *idxd, unsigned int id, u32 error);
+void idxd_device_fail(struct idxd_device *idxd);
+int idxd_recover(struct idxd_device *idxd, struct netlink_ext_ack *extack);
+
 /* irq.c */
 int idxd_irq_setup(struct idxd_device *idxd);
 
@@ -93,13 +157,8 @@ int idxd_irq_setup(struct idxd_device *idxd);
 struct idxd_device *idxd_devlink_alloc(struct pci_dev *pdev);
 int idxd_devlink_setup(struct idxd_device *idxd);
 
-/* wq.c */
-int idxd_host_wq_enable(struct idxd_device *idxd, u16 size);
-void __iomem *idxd_host_wq_portal(struct idxd_device *idxd);
-
 /* dma.c */
 int idxd_dma_setup(struct idxd_device *idxd);
-int idxd_dma_restart(struct idxd_device *idxd);
 
 /* resources.c */
 int idxd_resources_register(struct idxd_device *idxd);

@@ -16,6 +16,25 @@
 
 #include "idxd.h"
 
+static unsigned int host_wqs = 1;
+module_param(host_wqs, uint, 0444);
+MODULE_PARM_DESC(host_wqs,
+		 "WQs that serve the host as dmaengine channels, from WQ 0 (default 1; the rest are left for subfunctions)");
+
+/* The host's share, checked against what this device has. */
+static int idxd_host_wqs_check(struct idxd_device *idxd)
+{
+	unsigned int max = idxd->caps.wq.num_wqs;
+
+	if (!host_wqs || host_wqs > max) {
+		dev_err(idxd_dev(idxd), "host_wqs=%u: this device takes 1 to %u\n",
+			host_wqs, max);
+		return -EINVAL;
+	}
+	idxd->host_wqs = host_wqs;
+	return 0;
+}
+
 static void idxd_read_caps(struct idxd_device *idxd)
 {
 	struct idxd_caps *caps = &idxd->caps;
@@ -100,6 +119,7 @@ static int idxd_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (!idxd)
 		return -ENOMEM;
 	idxd->pdev = pdev;
+	mutex_init(&idxd->dev_lock);
 	mutex_init(&idxd->cmd_lock);
 	init_completion(&idxd->cmd_done);
 	spin_lock_init(&idxd->err_lock);
@@ -119,6 +139,13 @@ static int idxd_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 	idxd_read_caps(idxd);
 	idxd_log_caps(idxd);
+	ret = idxd_host_wqs_check(idxd);
+	if (ret)
+		return ret;
+	/* before the error work that reads it */
+	ret = idxd_wqs_init(idxd);
+	if (ret)
+		return ret;
 	ret = idxd_health_create(idxd);
 	if (ret)
 		return ret;

@@ -54,16 +54,20 @@ static irqreturn_t idxd_misc_irq(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
-/* MSI-X vectors 0 and 1, the handler of 0; released with the device. */
+/*
+ * MSI-X vector 0 for the device, 1 to host_wqs for the host WQs, and the
+ * handler of 0; released with the device.
+ */
 int idxd_irq_setup(struct idxd_device *idxd)
 {
 	struct pci_dev *pdev = idxd->pdev;
+	unsigned int n = 1 + idxd->host_wqs;
 	int ret;
 
-	/* vector 0 for the device, 1 for the host WQ */
-	ret = pci_alloc_irq_vectors(pdev, 2, 2, PCI_IRQ_MSIX);
+	ret = pci_alloc_irq_vectors(pdev, n, n, PCI_IRQ_MSIX);
 	if (ret < 0) {
-		dev_err(&pdev->dev, "cannot allocate MSI-X vectors 0-1: %d\n", ret);
+		dev_err(&pdev->dev, "cannot allocate MSI-X vectors 0-%u: %d\n",
+			n - 1, ret);
 		return ret;
 	}
 	ret = devm_request_irq(&pdev->dev, pci_irq_vector(pdev, 0),
@@ -72,6 +76,6 @@ int idxd_irq_setup(struct idxd_device *idxd)
 		dev_err(&pdev->dev, "cannot request the misc interrupt: %d\n", ret);
 		return ret;
 	}
-	idxd->occ[IDXD_RES_VECTORS] = 2;
+	idxd->occ[IDXD_RES_VECTORS] = n;
 	return 0;
 }

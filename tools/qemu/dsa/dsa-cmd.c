@@ -325,6 +325,14 @@ static uint8_t dsa_cmd_exec(DsaState *s, uint32_t cmd, uint32_t operand,
     }
 }
 
+/* A FAIL_CMD armed by the test window for any command, or for this one. */
+static bool dsa_test_fails_cmd(DsaState *s, uint32_t code)
+{
+    uint32_t target = s->fail_cmd >> DSA_TEST_FAIL_CMD_CODE_SHIFT;
+
+    return s->fail_cmd && (!target || target == code);
+}
+
 /* Called by the engine thread, with the BQL, when a command is latched. */
 void dsa_cmd_run(DsaState *s)
 {
@@ -333,8 +341,8 @@ void dsa_cmd_run(DsaState *s)
     uint8_t err;
 
     s->cmd_pending = false;
-    if (s->fail_cmd) {
-        err = s->fail_cmd;
+    if (dsa_test_fails_cmd(s, cmd.cmd)) {
+        err = s->fail_cmd & 0xff;
         s->fail_cmd = 0;
     } else {
         err = dsa_cmd_exec(s, cmd.cmd, cmd.operand, &result);

@@ -148,7 +148,7 @@ struct DsaState {
     /* test window */
     bool hold;
     uint8_t fail_desc;
-    uint8_t fail_cmd;
+    uint16_t fail_cmd;      /* DSA_TEST_FAIL_CMD: error, command */
     uint64_t desc_count;
 };
 

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the driver does about errors, and how it comes back.
+ *
+ * A software error that names an enabled WQ takes that WQ out of service
+ * and nothing else: its owner stops writing, DISABLE_WQ lets the device
+ * finish what the WQ holds, and the owner fails whatever is left.  A halt
+ * takes the device: every owner stops and fails its work at once, since a
+ * halted device runs nothing.  Recovery, run by the health reporter
+ * (automatically or when the admin asks), brings back what is down: a
+ * failed WQ is enabled again, a halted device is reset and configured
+ * again with every WQ it had.  Everything here runs under dev_lock.
+ */
+
+#include "idxd.h"
+
+static bool idxd_wq_claimed(struct idxd_wq *wq)
+{
+	return wq->state != IDXD_WQ_UNUSED;
+}
+
+/*
+ * Stop every owner and fail its work; recovery must reset the device.
+ * Work is failed only once the device cannot touch it: halted, or reset
+ * here when it is not.
+ */
+static void idxd_device_fail_locked(struct idxd_device *idxd)
+{
+	union gensts_reg sts;
+	unsigned int i;
+
+	idxd->failed = true;
+	for (i = 0; i < idxd->caps.wq.num_wqs; i++) {
+		struct idxd_wq *wq = &idxd->wqs[i];
+
+		if (wq->state == IDXD_WQ_ENABLED)
+			wq->ops->stop(wq);
+	}
+	sts.bits = ioread32(idxd->regs + IDXD_GENSTATS_OFFSET);
+	if (sts.state != IDXD_DEVICE_STATE_HALT && idxd_device_reset(idxd))
+		dev_err(idxd_dev(idxd), "the failed device did not reset\n");
+	for (i = 0; i < idxd->caps.wq.num_wqs; i++) {
+		struct idxd_wq *wq = &idxd->wqs[i];
+
+		if (wq->state == IDXD_WQ_ENABLED)
+			wq->ops->flush(wq);
+		if (idxd_wq_claimed(wq))
+			wq->state = IDXD_WQ_FAILED;
+	}
+}
+
+/**
+ * idxd_device_fail() - the device halted: take every WQ out of service
+ * @idxd: the device
+ */
+void idxd_device_fail(struct idxd_device *idxd)
+{
+	mutex_lock(&idxd->dev_lock);
+	idxd_device_fail_locked(idxd);
+	mutex_unlock(&idxd->dev_lock);
+}
+
+/**
+ * idxd_wq_fail() - a software error named WQ @id: disable it alone
+ * @idxd: the device
+ * @id: the WQ the error record names
+ * @error: its error code, for the log
+ *
+ * An error naming a WQ the driver does not run changes nothing.  If the
+ * device refuses to disable the WQ, the whole device is failed.
+ */
+void idxd_wq_fail(struct idxd_device *idxd, unsigned int id, u32 error)
+{
+	struct idxd_wq *wq;
+
+	mutex_lock(&idxd->dev_lock);
+	if (id >= idxd->caps.wq.num_wqs || idxd->failed)
+		goto out;
+	wq = &idxd->wqs[id];
+	if (wq->state != IDXD_WQ_ENABLED)
+		goto out;
+	wq->ops->stop(wq);
+	wq->state = IDXD_WQ_FAILED;
+	if (idxd_wq_disable(wq)) {
+		dev_err(idxd_dev(idxd), "WQ %u cannot be disabled: failing the device\n",
+			id);
+		idxd_device_fail_locked(idxd);
+		goto out;
+	}
+	wq->ops->flush(wq);
+	dev_err(idxd_dev(idxd), "WQ %u (%s) disabled after software error %#x; the other WQs keep running\n",
+		id, wq->owner, error);
+out:
+	mutex_unlock(&idxd->dev_lock);
+}
+
+/* Reset, write every claimed WQ again, enable each. */
+static int idxd_device_recover(struct idxd_device *idxd,
+			       struct netlink_ext_ack *extack)
+{
+	unsigned int i;
+	int ret;
+
+	if (!idxd->failed)
+		idxd_device_fail_locked(idxd);
+	ret = idxd_device_reset(idxd);
+	if (ret) {
+		NL_SET_ERR_MSG_MOD(extack, "device reset failed, see dmesg");
+		return ret;
+	}
+	ret = idxd_device_config(idxd);
+	if (ret) {
+		NL_SET_ERR_MSG_MOD(extack, "device not configured again, see dmesg");
+		return ret;
+	}
+	for (i = 0; i < idxd->caps.wq.num_wqs; i++) {
+		if (!idxd_wq_claimed(&idxd->wqs[i]))
+			continue;
+		ret = idxd_wq_start(&idxd->wqs[i]);
+		if (ret) {
+			NL_SET_ERR_MSG_FMT_MOD(extack,
+					       "WQ %u not enabled again, see dmesg",
+					       i);
+			return ret;
+		}
+	}
+	idxd->failed = false;
+	dev_info(idxd_dev(idxd), "device reset and its WQs enabled again\n");
+	return 0;
+}
+
+/* Enable again each WQ a software error took down. */
+static int idxd_wqs_recover(struct idxd_device *idxd,
+			    struct netlink_ext_ack *extack)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < idxd->caps.wq.num_wqs; i++) {
+		struct idxd_wq *wq = &idxd->wqs[i];
+
+		if (wq->state != IDXD_WQ_FAILED)
+			continue;
+		ret = idxd_wq_start(wq);
+		if (ret) {
+			NL_SET_ERR_MSG_FMT_MOD(extack,
+					       "WQ %u not enabled again, see dmesg",
+					       i);
+			return ret;
+		}
+		dev_info(idxd_dev(idxd), "WQ %u (%s) enabled again\n", i,
+			 wq->owner);
+	}
+	return 0;
+}
+
+/**
+ * idxd_recover() - bring back whatever errors took down
+ * @idxd: the device
+ * @extack: where a failure is explained
+ *
+ * What to do is read from the driver's and the device's state, not from
+ * the event that started it: the admin may recover long after, and
+ * several events may have piled up.  With nothing down this does nothing.
+ *
+ * Return: 0 or the error of the step that failed; what failed stays down
+ * and a later recovery tries again.
+ */
+int idxd_recover(struct idxd_device *idxd, struct netlink_ext_ack *extack)
+{
+	union gensts_reg sts;
+	int ret;
+
+	mutex_lock(&idxd->dev_lock);
+	sts.bits = ioread32(idxd->regs + IDXD_GENSTATS_OFFSET);
+	if (idxd->failed || sts.state != IDXD_DEVICE_STATE_ENABLED)
+		ret = idxd_device_recover(idxd, extack);
+	else
+		ret = idxd_wqs_recover(idxd, extack);
+	mutex_unlock(&idxd->dev_lock);
+	return ret;
+}
