@@ -46,6 +46,8 @@ test_probe() {
 	result $? "probe logs the capabilities"
 	dmesg_new | grep -q "idxd $DEV: .*portal writes by MOVDIR64B"
 	result $? "probe picks MOVDIR64B, which the CPU has"
+	dmesg_new | grep -q "idxd $DEV: PASID: 1048576 PASIDs, enabled by the IOMMU$"
+	result $? "probe finds PASIDs enabled by the IOMMU (scalable mode)"
 	check "misc interrupt requested" grep -q idxd-misc /proc/interrupts
 }
 
@@ -124,7 +126,7 @@ test_unload() {
 cd "$(dirname "$0")" || exit 1
 . ./ktap.sh
 echo "KTAP version 1"
-echo "1..31"
+echo "1..32"
 test_probe
 test_bind_cycles
 test_module_cycles

@@ -85,6 +85,7 @@ struct idxd_device {
 	void __iomem *portals;
 	struct idxd_caps caps;
 	bool movdir64b;
+	bool pasid;			/* the IOMMU enabled PASIDs for us */
 
 	/*
 	 * dev_lock orders every change of device, WQ and owner state:

@@ -2,8 +2,9 @@
 /*
  * idxd: PCI probe and remove of the Intel Data Streaming Accelerator.
  *
- * Probe maps the BARs, reads and logs the capabilities, sets up the misc
- * interrupt, resets the device and registers the devlink instance.  Every
+ * Probe maps the BARs, reads and logs the capabilities and whether PASIDs
+ * work, sets up the misc interrupt, resets the device, brings up the host
+ * WQs and registers the devlink instance.  Every
  * step is device-managed, so a failing one unwinds the earlier ones, and
  * unbinding undoes them in reverse: devlink first, then the reset, the
  * interrupt, the health reporter and at last the instance's memory.
@@ -12,6 +13,7 @@
 #include <linux/io-64-nonatomic-lo-hi.h>
 #include <linux/module.h>
 #include <linux/pci.h>
+#include <linux/pci-ats.h>
 #include <asm/cpufeature.h>
 
 #include "idxd.h"
@@ -65,6 +67,24 @@ static void idxd_log_caps(struct idxd_device *idxd)
 		 1ULL << caps->gen.max_xfer_shift,
 		 1U << caps->gen.max_batch_shift, caps->opcap[0],
 		 idxd->movdir64b ? "MOVDIR64B" : "8-byte stores (no MOVDIR64B)");
+}
+
+/*
+ * The IOMMU driver enables the PASID capability when it can translate
+ * PASID-tagged requests (VT-d scalable mode); a device driver must not
+ * enable it behind the IOMMU's back.  Subfunctions need it: look, and
+ * say.
+ */
+static void idxd_pasid_check(struct idxd_device *idxd)
+{
+	int sts = pci_pasid_status(idxd->pdev);
+
+	idxd->pasid = sts > 0 && (sts & PCI_PASID_CTRL_ENABLE);
+	if (idxd->pasid)
+		dev_info(idxd_dev(idxd), "PASID: %d PASIDs, enabled by the IOMMU\n",
+			 pci_max_pasids(idxd->pdev));
+	else
+		dev_info(idxd_dev(idxd), "PASID: not enabled (needs an IOMMU in scalable mode): no subfunctions\n");
 }
 
 static int idxd_map_bars(struct idxd_device *idxd)
@@ -139,6 +159,7 @@ static int idxd_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 	idxd_read_caps(idxd);
 	idxd_log_caps(idxd);
+	idxd_pasid_check(idxd);
 	ret = idxd_host_wqs_check(idxd);
 	if (ret)
 		return ret;

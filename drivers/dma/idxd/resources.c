@@ -35,7 +35,8 @@ static u64 idxd_resource_size(struct idxd_device *idxd, enum idxd_resource id)
 		n = pci_msix_vec_count(idxd->pdev);
 		return n > 0 ? n : 0;
 	case IDXD_RES_PASIDS:
-		n = pci_max_pasids(idxd->pdev);
+		/* none to give without the IOMMU's PASID support */
+		n = idxd->pasid ? pci_max_pasids(idxd->pdev) : 0;
 		return n > 0 ? n : 0;
 	default:
 		return 0;

@@ -192,10 +192,11 @@ int idxd_device_config(struct idxd_device *idxd)
 	ret = idxd_cmd_exec(idxd, IDXD_CMD_ENABLE_DEVICE, 0, NULL);
 	if (ret)
 		return ret;
-	idxd->occ[IDXD_RES_WQS] = hweight64(mask);
-	idxd->occ[IDXD_RES_WQ_ENTRIES] = entries;
-	idxd->occ[IDXD_RES_ENGINES] = 1;
-	idxd->occ[IDXD_RES_GROUPS] = 1;
+	/* devlink reads them without dev_lock */
+	WRITE_ONCE(idxd->occ[IDXD_RES_WQS], hweight64(mask));
+	WRITE_ONCE(idxd->occ[IDXD_RES_WQ_ENTRIES], entries);
+	WRITE_ONCE(idxd->occ[IDXD_RES_ENGINES], 1);
+	WRITE_ONCE(idxd->occ[IDXD_RES_GROUPS], 1);
 	return 0;
 }
 

@@ -1,0 +1,29 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Our idxd where the platform gives no PASIDs (this suite's boot file
+# turns VT-d scalable mode off): probe says so, devlink offers no PASIDs
+# to share, and the host channel, which needs none, still copies.
+
+DEV=0000:00:0a.0
+DL=pci/$DEV
+RESULTS=/sys/kernel/debug/dma_memcpy_test/results
+
+cd "$(dirname "$0")" || exit 1
+. ./ktap.sh
+echo "KTAP version 1"
+echo "1..5"
+
+mark=$(dmesg | wc -l)
+modprobe idxd
+result $? "idxd loads"
+dmesg | tail -n +"$((mark + 1))" |
+	grep -q "idxd $DEV: PASID: not enabled (needs an IOMMU in scalable mode): no subfunctions$"
+result $? "probe says PASIDs are not enabled"
+expect_match "devlink has no PASIDs to share" \
+	"name pasids size 0 occ 0 " "$(devlink resource show $DL 2>&1)"
+insmod ./dma_memcpy_test.ko inflight=8 rounds=4
+grep -q '^ok 2 4 rounds of 8 copies in flight match: 0$' "$RESULTS"
+result $? "the host channel copies without PASIDs"
+rmmod dma_memcpy_test && rmmod idxd
+result $? "memcpy test and idxd unload"
