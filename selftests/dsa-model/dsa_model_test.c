@@ -3504,6 +3504,23 @@ TEST_F(dsa, fail_cmd_targeted)
 	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_RELEASE_INT_HANDLE, 1);
 }
 
+/* HOLD bit 1 keeps a command active, unrun, until it is cleared */
+TEST_F(dsa, hold_cmds)
+{
+	uint32_t st;
+
+	REQUIRE_TEST_BAR(C);
+	tb_wr(D, DSA_TEST_HOLD, DSA_TEST_HOLD_CMDS);
+	ASSERT_EQ(V(DSA_TEST_HOLD_CMDS), V(tb_rd(D, DSA_TEST_HOLD)));
+	ASSERT_EQ(CMD_TIMEOUT,
+		  dsa_cmd_sts(D, IDXD_CMD_REQUEST_INT_HANDLE, 7, false));
+	tb_wr(D, DSA_TEST_HOLD, 0);
+	ASSERT_TRUE(cmd_idle(D));
+	st = rd32(D, IDXD_CMDSTS_OFFSET);
+	ASSERT_EQ(0U, st & IDXD_CMDSTS_ERR_MASK);
+	ASSERT_EQ(7U, (st >> IDXD_CMDSTS_RES_SHIFT) & 0xffff);
+}
+
 TEST_F(dsa, raise_swerr)
 {
 	union genctrl_reg g = { .bits = 0 };

@@ -9,12 +9,14 @@
 # An error naming a WQ disables that WQ alone: with two host WQs the
 # other channel keeps copying until recovery enables the WQ again; a halt
 # takes the device, and recovery resets it.  Failed recoveries say why
-# and leave things as they were.
+# and leave things as they were, also when a command times out.
 
 DEV=0000:00:0a.0
 DL=pci/$DEV
 PCI=/sys/bus/pci/devices/$DEV
 # the model's test window (BAR4, tools/include/dsa_model_test.h)
+TEST_HOLD=0x08
+HOLD_CMDS=0x2
 TEST_FAIL_CMD=0x18
 TEST_RAISE_SWERR=0x20
 TEST_HALT=0x28
@@ -266,6 +268,32 @@ test_disable_wq_fails() {
 		"$(copies ${DMA}chan1)"
 }
 
+# a command the device sits on times out; the next is not even sent
+test_command_timeout() {
+	raise_swerr 0x45 1
+	wait_errors 5
+	result $? "WQ 1 fails once more"
+	test_window $TEST_HOLD $HOLD_CMDS
+	out=$(devlink health recover $DL reporter device 2>&1)
+	result $((!$?)) "recover fails while the device sits on ENABLE_WQ"
+	expect_match "extack names the WQ" "WQ 1 not enabled again, see dmesg" \
+		"$out"
+	expect_match "dmesg: ENABLE_WQ timed out" \
+		"idxd $DEV: command ENABLE_WQ \\(operand 0x1\\) timed out after 1000 ms" \
+		"$(dmesg | tail -n 5)"
+	devlink health recover $DL reporter device 2>/dev/null
+	result $((!$?)) "a second recover fails too"
+	expect_match "dmesg: its ENABLE_WQ is not sent" \
+		"idxd $DEV: command ENABLE_WQ \\(operand 0x1\\) not sent: an earlier command is still active" \
+		"$(dmesg | tail -n 5)"
+	# the device now runs the first ENABLE_WQ, late
+	test_window $TEST_HOLD 0
+	devlink health recover $DL reporter device
+	result $? "recover succeeds once the device has ended it"
+	expect_match "WQ 1's channel copies again" "$COPIES_OK" \
+		"$(copies ${DMA}chan1)"
+}
+
 test_unload() {
 	rmmod idxd
 	devlink dev show | grep -q "^$DL\$"
@@ -275,7 +303,7 @@ test_unload() {
 cd "$(dirname "$0")" || exit 1
 . ./ktap.sh
 echo "KTAP version 1"
-echo "1..65"
+echo "1..73"
 test_instance
 test_resources
 test_param
@@ -287,4 +315,5 @@ test_wq_error_isolated
 test_unused_wq_error
 test_failed_wq_recovery
 test_disable_wq_fails
+test_command_timeout
 test_unload

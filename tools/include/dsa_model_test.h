@@ -17,8 +17,14 @@
 #define DSA_TEST_MAGIC			0x00
 #define DSA_TEST_MAGIC_VALUE		0x3174736574617364ULL	/* "dsatest1" */
 
-/* bit 0: engines take no descriptor off any WQ while set */
+/*
+ * bit 0: engines take no descriptor off any WQ while set;
+ * bit 1: a command written stays active, not run, until cleared (so a
+ *        driver's command timeout can be seen)
+ */
 #define DSA_TEST_HOLD			0x08
+#define DSA_TEST_HOLD_ENGINES		0x1
+#define DSA_TEST_HOLD_CMDS		0x2
 
 /*
  * One-shot faults; each reads back non-zero until consumed.

@@ -237,10 +237,14 @@ int idxd_wq_start(struct idxd_wq *wq)
 	ret = idxd_wq_int_handle(wq);
 	if (ret)
 		return ret;
-	ret = idxd_cmd_exec(idxd, IDXD_CMD_ENABLE_WQ, wq->id, NULL);
-	if (ret)
-		return ret;
+	/* an ENABLE_WQ that timed out may have ended since */
 	idxd_wqcfg_read(idxd, wq->id, &back);
+	if (back.wq_state != IDXD_WQ_DEV_ENABLED) {
+		ret = idxd_cmd_exec(idxd, IDXD_CMD_ENABLE_WQ, wq->id, NULL);
+		if (ret)
+			return ret;
+		idxd_wqcfg_read(idxd, wq->id, &back);
+	}
 	if (back.wq_state != IDXD_WQ_DEV_ENABLED) {
 		dev_err(idxd_dev(idxd), "WQ %d not enabled after ENABLE_WQ\n",
 			wq->id);

@@ -287,7 +287,7 @@ static void *dsa_engine_thread(void *opaque)
 
     qemu_mutex_lock_iothread();
     while (!s->stopping) {
-        if (s->cmd_pending) {
+        if (s->cmd_pending && !s->hold_cmds) {
             dsa_cmd_run(s);
         } else if (dsa_next_job(s, &job)) {
             dsa_run_job_unlocked(s, &job);

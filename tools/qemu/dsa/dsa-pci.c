@@ -222,6 +222,7 @@ static void dsa_reset(DeviceState *dev)
     s->cmdsts.bits = 0;
     s->cmd_pending = false;
     s->hold = false;
+    s->hold_cmds = false;
     s->fail_desc = 0;
     s->fail_cmd = 0;
     s->desc_count = 0;

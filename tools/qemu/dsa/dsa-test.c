@@ -21,7 +21,8 @@ static uint64_t dsa_test_read(void *opaque, hwaddr addr, unsigned size)
     case DSA_TEST_MAGIC:
         return DSA_TEST_MAGIC_VALUE;
     case DSA_TEST_HOLD:
-        return s->hold;
+        return (s->hold ? DSA_TEST_HOLD_ENGINES : 0) |
+               (s->hold_cmds ? DSA_TEST_HOLD_CMDS : 0);
     case DSA_TEST_FAIL_DESC:
         return qatomic_read(&s->fail_desc);
     case DSA_TEST_FAIL_CMD:
@@ -52,7 +53,8 @@ static void dsa_test_write(void *opaque, hwaddr addr, uint64_t val,
 
     switch (addr) {
     case DSA_TEST_HOLD:
-        s->hold = val & 1;
+        s->hold = val & DSA_TEST_HOLD_ENGINES;
+        s->hold_cmds = val & DSA_TEST_HOLD_CMDS;
         dsa_engine_kick(s);
         break;
     case DSA_TEST_FAIL_DESC:

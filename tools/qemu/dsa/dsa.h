@@ -146,7 +146,8 @@ struct DsaState {
     uint32_t perf_ovf;
 
     /* test window */
-    bool hold;
+    bool hold;              /* DSA_TEST_HOLD_ENGINES */
+    bool hold_cmds;         /* DSA_TEST_HOLD_CMDS */
     uint8_t fail_desc;
     uint16_t fail_cmd;      /* DSA_TEST_FAIL_CMD: error, command */
     uint64_t desc_count;
