@@ -20,9 +20,10 @@ bound() {
 	[ "$(basename "$(readlink "$PCI/driver" 2>/dev/null)")" = idxd ]
 }
 
-# no interrupt or MMIO region of ours is left behind
+# no interrupt, MMIO region or devlink instance of ours is left behind
 no_leaks() {
-	! grep -q idxd /proc/interrupts && ! grep -q idxd /proc/iomem
+	! grep -q idxd /proc/interrupts && ! grep -q idxd /proc/iomem &&
+		! devlink dev show | grep -q "^pci/$DEV\$"
 }
 
 dmesg_new() {

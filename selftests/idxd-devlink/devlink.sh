@@ -22,6 +22,7 @@ TEST_RAISE_SWERR=0x20
 TEST_HALT=0x28
 SWERR_WQ_VALID=0x100
 CMDSTS_HW_ERR=0x03
+CMD_RESET_DEVICE=5
 CMD_ENABLE_WQ=6
 CMD_DISABLE_WQ=7
 RESULTS=/sys/kernel/debug/dma_memcpy_test/results
@@ -294,6 +295,28 @@ test_command_timeout() {
 		"$(copies ${DMA}chan1)"
 }
 
+# a halt whose reset fails stays down until a reset works
+test_failed_reset() {
+	devlink health dump clear $DL reporter device
+	test_window $TEST_HALT 1
+	wait_errors 6
+	result $? "the device halts"
+	fail_command $CMD_RESET_DEVICE
+	out=$(devlink health recover $DL reporter device 2>&1)
+	result $((!$?)) "recover fails when RESET_DEVICE fails"
+	expect_match "extack says the reset failed" \
+		"device reset failed, see dmesg" "$out"
+	expect_match "dmesg names the command and the code" \
+		"idxd $DEV: command RESET_DEVICE \\(operand 0x0\\) failed: CMDSTS error 0x3" \
+		"$(dmesg | tail -n 5)"
+	devlink health recover $DL reporter device
+	result $? "the next recover resets the device"
+	expect_match "WQ 0's channel copies again" "$COPIES_OK" \
+		"$(copies ${DMA}chan0)"
+	expect_match "WQ 1's channel copies again" "$COPIES_OK" \
+		"$(copies ${DMA}chan1)"
+}
+
 test_unload() {
 	rmmod idxd
 	devlink dev show | grep -q "^$DL\$"
@@ -303,7 +326,7 @@ test_unload() {
 cd "$(dirname "$0")" || exit 1
 . ./ktap.sh
 echo "KTAP version 1"
-echo "1..73"
+echo "1..80"
 test_instance
 test_resources
 test_param
@@ -316,4 +339,5 @@ test_unused_wq_error
 test_failed_wq_recovery
 test_disable_wq_fails
 test_command_timeout
+test_failed_reset
 test_unload
