@@ -237,6 +237,58 @@ static uint16_t find_ext_cap(const struct dsa_dev *d, uint16_t id)
 	return 0;
 }
 
+static const char *dsa_bdf(void)
+{
+	const char *bdf = getenv("DSA_MODEL_BDF");
+
+	return bdf && *bdf ? bdf : DSA_BDF_DEFAULT;
+}
+
+/*
+ * PASID control as the IOMMU set it at boot, read before any test runs.
+ * Tests turn PASID off and on; one whose teardown never ran (a failed
+ * assertion) must not leave it changed for the suites after this one,
+ * so the process puts it back when it ends.
+ */
+static struct {
+	bool valid;
+	uint16_t pos, ctrl;
+} boot_pasid;
+
+static int cfg_open(struct dsa_dev *d)
+{
+	char path[192];
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config",
+		 dsa_bdf());
+	d->cfg_fd = open(path, O_RDWR);
+	return d->cfg_fd;
+}
+
+static void __attribute__((constructor)) boot_pasid_save(void)
+{
+	struct dsa_dev d = { };
+
+	if (cfg_open(&d) < 0)
+		return;
+	boot_pasid.pos = find_ext_cap(&d, PCI_EXT_CAP_ID_PASID);
+	if (boot_pasid.pos) {
+		boot_pasid.ctrl = cfg_rd(&d, boot_pasid.pos + PCI_PASID_CTRL, 2);
+		boot_pasid.valid = true;
+	}
+	close(d.cfg_fd);
+}
+
+static void __attribute__((destructor)) boot_pasid_restore(void)
+{
+	struct dsa_dev d = { };
+
+	if (!boot_pasid.valid || cfg_open(&d) < 0)
+		return;
+	cfg_wr(&d, boot_pasid.pos + PCI_PASID_CTRL, boot_pasid.ctrl, 2);
+	close(d.cfg_fd);
+}
+
 static volatile uint8_t *map_resource(const struct dsa_dev *d, int bar,
 				      size_t *size)
 {
@@ -670,7 +722,7 @@ static bool find_ram_end(uint64_t *end)
 
 static void dsa_open(struct __test_metadata *_metadata, struct dsa_dev *d)
 {
-	const char *bdf = getenv("DSA_MODEL_BDF");
+	const char *bdf = dsa_bdf();
 	union offsets_reg offs;
 	union wq_cap_reg wqcap;
 	union group_cap_reg grpcap;
@@ -679,8 +731,6 @@ static void dsa_open(struct __test_metadata *_metadata, struct dsa_dev *d)
 	uint32_t t;
 	int i;
 
-	if (!bdf || !*bdf)
-		bdf = DSA_BDF_DEFAULT;
 	snprintf(d->path, sizeof(d->path), "/sys/bus/pci/devices/%s", bdf);
 	snprintf(path, sizeof(path), "%s/config", d->path);
 	d->cfg_fd = open(path, O_RDWR);
@@ -701,7 +751,8 @@ static void dsa_open(struct __test_metadata *_metadata, struct dsa_dev *d)
 	t = cfg_rd(d, PCI_COMMAND, 2);
 	d->saved_command = t;
 	if (d->pasid_cap)
-		d->saved_pasid_ctrl = cfg_rd(d, d->pasid_cap + PCI_PASID_CTRL, 2);
+		d->saved_pasid_ctrl = boot_pasid.valid ? boot_pasid.ctrl :
+				      cfg_rd(d, d->pasid_cap + PCI_PASID_CTRL, 2);
 	ASSERT_EQ(0, cfg_wr(d, PCI_COMMAND,
 			    t | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, 2));
 	/* leftovers of a test that could not tear down */
@@ -3612,6 +3663,30 @@ TEST_F(dsa, desc_count)
 	delta = tb_rd(D, DSA_TEST_DESC_COUNT) - before;
 	ASSERT_LE(V(2), V(delta));
 	ASSERT_GE(V(3), V(delta));
+}
+
+/* QUEUED counts what waits in every WQ, as the occupancies do */
+TEST_F(dsa, queued)
+{
+	struct dsa_hw_desc h;
+
+	REQUIRE_TEST_BAR(C);
+	ASSERT_EQ(V(0), V(tb_rd(D, DSA_TEST_QUEUED)));
+	hold(_metadata, C, true);
+	desc_init(&h, DSA_OPCODE_NOOP, IDXD_OP_FLAG_CRAV | IDXD_OP_FLAG_RCR,
+		  cr_pa(C, 0));
+	dsa_submit(D, WQ_MAIN, IDXD_IRQ_MSIX, &h);
+	h.completion_addr = cr_pa(C, 1);
+	dsa_submit(D, WQ_MAIN, IDXD_IRQ_MSIX, &h);
+	h.completion_addr = cr_pa(C, 2);
+	dsa_submit(D, WQ_MAIN, IDXD_IRQ_MSIX, &h);
+	ASSERT_EQ(V(wq_occupancy(D, WQ_MAIN)), V(tb_rd(D, DSA_TEST_QUEUED)));
+	ASSERT_EQ(V(3), V(tb_rd(D, DSA_TEST_QUEUED)));
+	hold(_metadata, C, false);
+	EXPECT_STATUS(DSA_COMP_SUCCESS, C, 0);
+	EXPECT_STATUS(DSA_COMP_SUCCESS, C, 1);
+	EXPECT_STATUS(DSA_COMP_SUCCESS, C, 2);
+	ASSERT_EQ(V(0), V(tb_rd(D, DSA_TEST_QUEUED)));
 }
 
 /* ------------------------------------------------------------------ */

@@ -16,7 +16,9 @@ DL=pci/$DEV
 PCI=/sys/bus/pci/devices/$DEV
 # the model's test window (BAR4, tools/include/dsa_model_test.h)
 TEST_HOLD=0x08
+HOLD_ENGINES=0x1
 HOLD_CMDS=0x2
+TEST_QUEUED=0x38
 TEST_FAIL_CMD=0x18
 TEST_RAISE_SWERR=0x20
 TEST_HALT=0x28
@@ -31,6 +33,12 @@ WAIT_S=5
 test_window() {
 	bar4=$(sed -n 5p "$PCI/resource" | cut -d' ' -f1)
 	devmem $((bar4 + $1)) 64 "$2"
+}
+
+# a test window register, in decimal (nothing if it cannot be read)
+test_window_read() {
+	bar4=$(sed -n 5p "$PCI/resource" | cut -d' ' -f1)
+	v=$(devmem $((bar4 + $1)) 64) && printf '%d\n' "$v"
 }
 
 # a software error with code $1 naming WQ $2; devlink keeps the first
@@ -317,6 +325,55 @@ test_failed_reset() {
 		"$(copies ${DMA}chan1)"
 }
 
+# wait until the device's WQs hold $1 descriptors (BAR0, where the
+# occupancies are, is the driver's: the test window counts them too)
+wait_queued() {
+	i=0
+	while [ $i -lt $((WAIT_S * 10)) ]; do
+		[ "$(test_window_read $TEST_QUEUED)" = "$1" ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# 8 copies queued on WQ 1 (engines held) while $1 happens
+copies_queued_during() {
+	test_window $TEST_HOLD $HOLD_ENGINES
+	insmod ./dma_memcpy_test.ko channel="${DMA}chan1" inflight=8 rounds=1 &
+	pid=$!
+	wait_queued 8 || echo "# the WQs never held 8 descriptors"
+	$1
+	wait $pid
+	grep '^ok 2 \|^not ok 2 ' $RESULTS
+	rmmod dma_memcpy_test
+	test_window $TEST_HOLD 0
+}
+
+halt() {
+	devlink health dump clear $DL reporter device
+	test_window $TEST_HALT 1
+}
+
+# What a WQ held when it went down: the device finishes it when only the
+# WQ is disabled (DISABLE_WQ drains), and fails it at once on a halt.
+test_inflight() {
+	out=$(copies_queued_during "raise_swerr 0x46 1")
+	expect_match "copies queued on WQ 1 complete as it is disabled" \
+		'^ok 2 1 rounds of 8 copies in flight match: 0$' "$out"
+	wait_errors 7
+	devlink health recover $DL reporter device
+	result $? "WQ 1 recovered"
+	out=$(copies_queued_during halt)
+	expect_match "copies queued when the device halts fail, DMA_TRANS_ABORTED" \
+		'^not ok 2 1 rounds of 8 copies in flight match: -125$' "$out"
+	wait_errors 8
+	devlink health recover $DL reporter device
+	result $? "the device recovered"
+	expect_match "WQ 1's channel copies again" "$COPIES_OK" \
+		"$(copies ${DMA}chan1)"
+}
+
 test_unload() {
 	rmmod idxd
 	devlink dev show | grep -q "^$DL\$"
@@ -326,7 +383,7 @@ test_unload() {
 cd "$(dirname "$0")" || exit 1
 . ./ktap.sh
 echo "KTAP version 1"
-echo "1..80"
+echo "1..85"
 test_instance
 test_resources
 test_param
@@ -340,4 +397,5 @@ test_failed_wq_recovery
 test_disable_wq_fails
 test_command_timeout
 test_failed_reset
+test_inflight
 test_unload

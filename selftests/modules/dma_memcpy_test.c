@@ -2,7 +2,9 @@
 /*
  * dmaengine memcpy test: takes a DMA_MEMCPY channel (any provider, or the
  * one named by @channel), keeps @inflight copies of varied sizes in flight
- * for @rounds rounds and checks every destination byte for byte.  Debian's
+ * for @rounds rounds and checks every destination byte for byte; a copy
+ * the provider reports failed (DMA_TRANS_ABORTED, ...) fails its round
+ * with -ECANCELED.  Debian's
  * kernel has no dmatest, and this also serves our own idxd.  Results are
  * KTAP lines in debugfs: dma_memcpy_test/results.
  */
@@ -38,6 +40,7 @@ struct copy {
 	size_t len;
 	bool mapped;
 	struct completion done;
+	enum dmaengine_tx_result result;
 };
 
 static struct {
@@ -58,9 +61,12 @@ static __printf(1, 2) void report(const char *fmt, ...)
 	va_end(args);
 }
 
-static void copy_done(void *arg)
+static void copy_done(void *arg, const struct dmaengine_result *res)
 {
-	complete(arg);
+	struct copy *c = arg;
+
+	c->result = res->result;
+	complete(&c->done);
 }
 
 static int copy_submit(struct copy *c)
@@ -72,9 +78,35 @@ static int copy_submit(struct copy *c)
 				       DMA_PREP_INTERRUPT | DMA_CTRL_ACK);
 	if (!tx)
 		return -ENOMEM;
-	tx->callback = copy_done;
-	tx->callback_param = &c->done;
+	tx->callback_result = copy_done;
+	tx->callback_param = c;
 	return dma_submit_error(dmaengine_submit(tx)) ? -EIO : 0;
+}
+
+/*
+ * Every copy must have ended before its buffers are looked at again.  One
+ * that never does may still write them, or call back into this module:
+ * the module then pins itself, so unloading cannot free what the device
+ * still uses.
+ */
+static int wait_round(unsigned int n)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(WAIT_MS);
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!wait_for_completion_timeout(&t.copies[i].done,
+						 max_t(long, deadline - jiffies, 1))) {
+			pr_err("copies still in flight after %u ms: staying loaded\n",
+			       WAIT_MS);
+			__module_get(THIS_MODULE);
+			return -ETIMEDOUT;
+		}
+		if (t.copies[i].result != DMA_TRANS_NOERROR)
+			ret = -ECANCELED;
+	}
+	return ret;
 }
 
 /* One round: @n copies in flight at once, then wait and compare. */
@@ -96,15 +128,20 @@ static int run_round(unsigned int n)
 					   DMA_FROM_DEVICE);
 		ret = copy_submit(c);
 		if (ret)
-			return ret;
+			break;
 	}
 	dma_async_issue_pending(t.chan);
+	/* what was submitted runs out even when a later submit failed */
+	if (ret) {
+		wait_round(i);
+		return ret;
+	}
+	ret = wait_round(n);
+	if (ret)
+		return ret;
 	for (i = 0; i < n; i++) {
 		struct copy *c = &t.copies[i];
 
-		if (!wait_for_completion_timeout(&c->done,
-						 msecs_to_jiffies(WAIT_MS)))
-			return -ETIMEDOUT;
 		dma_sync_single_for_cpu(dev, c->dst_dma, MAX_COPY,
 					DMA_FROM_DEVICE);
 		if (memcmp(c->src, c->dst, c->len) ||

@@ -55,6 +55,12 @@
 #define DSA_TEST_DESC_COUNT		0x30
 
 /*
+ * read-only: descriptors waiting in all WQs, as their occupancy says;
+ * for tests that cannot map BAR0 while a driver owns it
+ */
+#define DSA_TEST_QUEUED			0x38
+
+/*
  * Performance monitoring events the model counts (its own encoding: a
  * CNTRCFG event category and a mask of events within it).
  */

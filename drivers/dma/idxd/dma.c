@@ -265,6 +265,8 @@ static void idxd_chan_flush(struct idxd_wq *wq)
 	idxd_reap(c);
 	spin_lock_irqsave(&c->lock, flags);
 	list_splice_tail_init(&c->active, &lost);
+	/* all it was given has ended, failed or not: tx_status says so */
+	c->chan.completed_cookie = c->chan.cookie;
 	spin_unlock_irqrestore(&c->lock, flags);
 	idxd_complete_list(c, &lost, DSA_COMP_NONE);
 	enable_irq(irq);

@@ -45,7 +45,10 @@ struct idxd_wq;
  * idxd->dev_lock held.
  */
 struct idxd_wq_ops {
-	/* no portal write after this returns; fail what was never written */
+	/*
+	 * no portal write after this returns; fail what was never written.
+	 * May be called again on a stopped owner.
+	 */
 	void (*stop)(struct idxd_wq *wq);
 	/*
 	 * the device will not touch the WQ's descriptors any more (drained,

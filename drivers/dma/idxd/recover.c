@@ -80,14 +80,15 @@ void idxd_wq_fail(struct idxd_device *idxd, unsigned int id, u32 error)
 	if (wq->state != IDXD_WQ_ENABLED)
 		goto out;
 	wq->ops->stop(wq);
-	wq->state = IDXD_WQ_FAILED;
 	if (idxd_wq_disable(wq)) {
+		/* still enabled: failing the device stops and flushes it */
 		dev_err(idxd_dev(idxd), "WQ %u cannot be disabled: failing the device\n",
 			id);
 		idxd_device_fail_locked(idxd);
 		goto out;
 	}
 	wq->ops->flush(wq);
+	wq->state = IDXD_WQ_FAILED;
 	dev_err(idxd_dev(idxd), "WQ %u (%s) disabled after software error %#x; the other WQs keep running\n",
 		id, wq->owner, error);
 out:

@@ -13,6 +13,17 @@
 #include "qemu/osdep.h"
 #include "dsa.h"
 
+static uint64_t dsa_test_queued(DsaState *s)
+{
+    uint64_t n = 0;
+    int wq;
+
+    for (wq = 0; wq < s->num_wqs; wq++) {
+        n += s->wqs[wq].count;
+    }
+    return n;
+}
+
 static uint64_t dsa_test_read(void *opaque, hwaddr addr, unsigned size)
 {
     DsaState *s = opaque;
@@ -29,6 +40,8 @@ static uint64_t dsa_test_read(void *opaque, hwaddr addr, unsigned size)
         return s->fail_cmd;
     case DSA_TEST_DESC_COUNT:
         return qatomic_read(&s->desc_count);
+    case DSA_TEST_QUEUED:
+        return dsa_test_queued(s);
     default:
         return 0;
     }
