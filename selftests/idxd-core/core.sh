@@ -116,6 +116,23 @@ test_bad_host_wqs() {
 	check "idxd binds again with the default" bound
 }
 
+# A client keeps its channel across an unbind: the channel is stopped,
+# its memory outlives the driver's hold on the device, and the client's
+# release frees it without a warning.
+test_unbind_with_client() {
+	insmod ./dma_memcpy_test.ko inflight=4 rounds=1
+	result $? "a client takes a channel"
+	echo $DEV >"$DRV/unbind"
+	check "unbind succeeds under the client" sh -c "! test -e $PCI/driver"
+	check "and leaks nothing of the device" no_leaks
+	rmmod dma_memcpy_test
+	result $? "the client lets go after the unbind"
+	dmesg | grep -qE "WARNING|BUG|Oops"
+	result $((!$?)) "no warning from dmaengine or the release"
+	echo $DEV >"$DRV/bind"
+	check "idxd binds again" bound
+}
+
 test_unload() {
 	rmmod idxd
 	check "rmmod leaves no interrupt, region or module" \
@@ -127,11 +144,12 @@ test_unload() {
 cd "$(dirname "$0")" || exit 1
 . ./ktap.sh
 echo "KTAP version 1"
-echo "1..32"
+echo "1..38"
 test_probe
 test_bind_cycles
 test_module_cycles
 test_failed_commands
 test_bad_host_wqs 0 8
 test_bad_host_wqs 9 8
+test_unbind_with_client
 test_unload

@@ -48,9 +48,9 @@ raise_swerr() {
 	test_window $TEST_RAISE_SWERR $(($1 | SWERR_WQ_VALID | ($2 << 16)))
 }
 
-# the next command with code $1 fails
+# the next command with code $1 fails, after ${2:-0} of them pass
 fail_command() {
-	test_window $TEST_FAIL_CMD $((($1 << 8) | CMDSTS_HW_ERR))
+	test_window $TEST_FAIL_CMD $(((${2:-0} << 16) | ($1 << 8) | CMDSTS_HW_ERR))
 }
 
 health() {
@@ -374,6 +374,29 @@ test_inflight() {
 		"$(copies ${DMA}chan1)"
 }
 
+# a device recovery that enables WQ 0 but not WQ 1 takes WQ 0 down again
+test_partial_recovery() {
+	halt
+	wait_errors 9
+	result $? "the device halts again"
+	fail_command $CMD_ENABLE_WQ 1
+	out=$(devlink health recover $DL reporter device 2>&1)
+	result $((!$?)) "recover fails at WQ 1's ENABLE_WQ"
+	expect_match "extack names WQ 1" "WQ 1 not enabled again, see dmesg" \
+		"$out"
+	devlink health dump clear $DL reporter device
+	expect_match "dump: WQ 0 is down again too, not left running" \
+		"\"wqs\":\\[$(wq_json 0 failed),$(wq_json 1 failed)\\]" "$(dump)"
+	expect_match "WQ 0's channel takes no work" "$COPIES_REFUSED" \
+		"$(copies ${DMA}chan0)"
+	devlink health recover $DL reporter device
+	result $? "the next recover brings the device back"
+	expect_match "WQ 0's channel copies again" "$COPIES_OK" \
+		"$(copies ${DMA}chan0)"
+	expect_match "WQ 1's channel copies again" "$COPIES_OK" \
+		"$(copies ${DMA}chan1)"
+}
+
 test_unload() {
 	rmmod idxd
 	devlink dev show | grep -q "^$DL\$"
@@ -383,7 +406,7 @@ test_unload() {
 cd "$(dirname "$0")" || exit 1
 . ./ktap.sh
 echo "KTAP version 1"
-echo "1..85"
+echo "1..93"
 test_instance
 test_resources
 test_param
@@ -398,4 +421,5 @@ test_disable_wq_fails
 test_command_timeout
 test_failed_reset
 test_inflight
+test_partial_recovery
 test_unload

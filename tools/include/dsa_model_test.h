@@ -32,12 +32,14 @@
  *   status code (bits 7:0) without touching memory.
  * FAIL_CMD: the next command completes with the CMDSTS error code in
  *   bits 7:0 instead of running; when bits 15:8 name a command code,
- *   the next command with that code, so a test can fail one step deep in
- *   a driver's sequence.
+ *   the next command with that code, after letting through as many of
+ *   them as bits 23:16 say, so a test can fail one step deep in a
+ *   driver's sequence.
  */
 #define DSA_TEST_FAIL_DESC		0x10
 #define DSA_TEST_FAIL_CMD		0x18
 #define DSA_TEST_FAIL_CMD_CODE_SHIFT	8
+#define DSA_TEST_FAIL_CMD_SKIP_SHIFT	16
 
 /*
  * Writes record a software error as the hardware would: bits 7:0 the

@@ -100,8 +100,10 @@ struct idxd_device *idxd_devlink_alloc(struct pci_dev *pdev)
 	return devlink_priv(devlink);
 }
 
+/* Error handling stops first: it reports to the instance. */
 static void idxd_devlink_unregister(void *devlink)
 {
+	idxd_health_stop(devlink_priv(devlink));
 	devlink_unregister(devlink);
 	devlink_params_unregister(devlink, idxd_devlink_params,
 				  ARRAY_SIZE(idxd_devlink_params));
@@ -128,6 +130,7 @@ int idxd_devlink_setup(struct idxd_device *idxd)
 		return ret;
 	}
 	devlink_register(devlink);
+	idxd_health_start(idxd);
 	return devm_add_action_or_reset(idxd_dev(idxd), idxd_devlink_unregister,
 					devlink);
 }

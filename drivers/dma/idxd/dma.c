@@ -4,21 +4,28 @@
  *
  * A channel has as many descriptor slots as its WQ has entries, each with
  * its completion record, so the WQ can never be full when a slot is
- * written to the portal.  Prepared descriptors wait on "pending" until
- * issue_pending writes them; the completion interrupt (a thread) finds
- * finished ones by their completion records and calls back.  While the
- * driver has the WQ stopped (an error, a reset) the channel takes no
- * work: prep returns NULL and submit an error.
+ * written to the portal.  A slot moves from "free" to "prepared" (prep),
+ * "pending" (submit), "active" (issue_pending writes it to the portal) and
+ * back to "free" when the completion thread finds its record written, or
+ * when the driver fails it.  While the driver has the WQ stopped (an
+ * error, a reset, unbinding) the channel takes no work: prep returns NULL
+ * and submit an error.
+ *
+ * The channels' memory belongs to the DMA device and is freed by its
+ * release callback, after the last client let go: a client may hold a
+ * channel across an unbind, and then finds it stopped.
  */
 
 #include <linux/dma-mapping.h>
 #include <linux/dmaengine.h>
 #include <linux/interrupt.h>
+#include <linux/wait.h>
 #include <asm/special_insns.h>
 
 #include "idxd.h"
 
 #define IDXD_HOST_WQ_SIZE	32
+#define IDXD_SYNC_TIMEOUT_MS	5000
 
 struct idxd_desc {
 	struct dma_async_tx_descriptor txd;
@@ -28,24 +35,31 @@ struct idxd_desc {
 	struct list_head node;
 };
 
-/* One channel per host WQ, with as many slots as the WQ has entries. */
+/* One channel per host WQ; what it needs after unbind is its own. */
 struct idxd_chan {
 	struct dma_chan chan;
-	struct idxd_wq *wq;
+	struct idxd_wq *wq;		/* only while not stopped */
 	void __iomem *portal;
+	bool movdir64b;
+	u16 size;
+	u32 max_xfer;
 	char irq_name[24];
 
-	spinlock_t lock;		/* the lists, the cookies, stopped */
+	spinlock_t lock;		/* lists, cookies, stopped, aborted */
 	bool stopped;			/* the WQ is not ours to write to */
-	struct list_head free, pending, active;
+	struct list_head free, prepared, pending, active;
+	dma_cookie_t issued;		/* the newest cookie written */
+	dma_cookie_t aborted_first, aborted_last;
+	wait_queue_head_t idle;		/* active became empty */
 	struct idxd_desc *descs;
 	struct dsa_completion_record *comps;
 	dma_addr_t comps_dma;
 };
 
 struct idxd_dma {
-	struct idxd_device *idxd;
+	struct pci_dev *pdev;		/* referenced until release */
 	struct dma_device dma;
+	bool registered;
 	unsigned int nr_chans;
 	struct idxd_chan chans[] __counted_by(nr_chans);
 };
@@ -89,7 +103,7 @@ static struct idxd_desc *idxd_desc_get(struct idxd_chan *c)
 		desc = list_first_entry_or_null(&c->free, struct idxd_desc,
 						node);
 		if (desc)
-			list_del_init(&desc->node);
+			list_move_tail(&desc->node, &c->prepared);
 	}
 	spin_unlock_irqrestore(&c->lock, flags);
 	return desc;
@@ -100,10 +114,9 @@ idxd_prep_memcpy(struct dma_chan *chan, dma_addr_t dst, dma_addr_t src,
 		 size_t len, unsigned long flags)
 {
 	struct idxd_chan *c = to_idxd_chan(chan);
-	u32 max = 1U << c->wq->idxd->caps.gen.max_xfer_shift;
 	struct idxd_desc *desc;
 
-	if (!len || len > max)
+	if (!len || len > c->max_xfer)
 		return NULL;
 	desc = idxd_desc_get(c);
 	if (!desc)
@@ -117,19 +130,22 @@ idxd_prep_memcpy(struct dma_chan *chan, dma_addr_t dst, dma_addr_t src,
 	desc->hw.src_addr = src;
 	desc->hw.dst_addr = dst;
 	desc->hw.xfer_size = len;
-	/* stable while the channel runs: a reset stops it first */
-	desc->hw.int_handle = c->wq->int_handle;
 	memset(desc->comp, 0, sizeof(*desc->comp));
+	/* a reused slot keeps nothing of its last user */
 	dma_async_tx_descriptor_init(&desc->txd, chan);
 	desc->txd.flags = flags;
 	desc->txd.tx_submit = idxd_tx_submit;
+	desc->txd.callback = NULL;
+	desc->txd.callback_result = NULL;
+	desc->txd.callback_param = NULL;
+	desc->txd.unmap = NULL;
 	return &desc->txd;
 }
 
 /* One 64-byte store where the CPU can; else the fallback the model takes. */
 static void idxd_portal_write(struct idxd_chan *c, const struct dsa_hw_desc *hw)
 {
-	if (c->wq->idxd->movdir64b)
+	if (c->movdir64b)
 		movdir64b_io(c->portal, hw);
 	else
 		__iowrite64_copy(c->portal, hw, sizeof(*hw) / sizeof(u64));
@@ -142,46 +158,72 @@ static void idxd_issue_pending(struct dma_chan *chan)
 	unsigned long flags;
 
 	spin_lock_irqsave(&c->lock, flags);
-	/* descriptors and completion records written before the device reads */
-	wmb();
 	list_for_each_entry_safe(desc, next, &c->pending, node) {
+		/* the handle of now: a reset since prep revoked the old one */
+		desc->hw.int_handle = c->wq->int_handle;
+		/* descriptor and completion record before the device reads */
+		wmb();
 		idxd_portal_write(c, &desc->hw);
+		c->issued = desc->txd.cookie;
 		list_move_tail(&desc->node, &c->active);
 	}
 	spin_unlock_irqrestore(&c->lock, flags);
 }
 
-static void idxd_callback(struct idxd_desc *desc, u8 status)
+static void idxd_callback(struct idxd_desc *desc, bool ok)
 {
 	struct dmaengine_result res = {
-		.result = status == DSA_COMP_SUCCESS ? DMA_TRANS_NOERROR :
-						       DMA_TRANS_ABORTED,
+		.result = ok ? DMA_TRANS_NOERROR : DMA_TRANS_ABORTED,
 	};
 
+	dma_descriptor_unmap(&desc->txd);
 	if (desc->txd.callback_result)
 		desc->txd.callback_result(desc->txd.callback_param, &res);
 	else if (desc->txd.callback)
 		desc->txd.callback(desc->txd.callback_param);
 }
 
-/* Call back for each of @list, with its status or @force, then free it. */
+/*
+ * Call back for each of @list, failed if @abort or by its record, and
+ * free it.  @list is private to the caller.
+ */
 static void idxd_complete_list(struct idxd_chan *c, struct list_head *list,
-			       u8 force)
+			       bool abort)
 {
 	struct idxd_desc *desc, *next;
 	unsigned long flags;
 	u8 status;
 
 	list_for_each_entry_safe(desc, next, list, node) {
-		status = force ? force : DSA_COMP_STATUS(desc->comp->status);
-		if (status != DSA_COMP_SUCCESS && !force)
-			dev_err_ratelimited(idxd_dev(c->wq->idxd),
-					    "WQ %d: memcpy completed with status %#x\n",
-					    c->wq->id, status);
-		idxd_callback(desc, status);
+		status = DSA_COMP_STATUS(desc->comp->status);
+		if (!abort && status != DSA_COMP_SUCCESS)
+			pr_err_ratelimited("%s: memcpy completed with status %#x\n",
+					   dma_chan_name(&c->chan), status);
+		idxd_callback(desc, !abort && status == DSA_COMP_SUCCESS);
 		spin_lock_irqsave(&c->lock, flags);
 		list_move_tail(&desc->node, &c->free);
 		spin_unlock_irqrestore(&c->lock, flags);
+	}
+}
+
+/*
+ * Cookies up to the oldest unfinished one are complete: the device may
+ * finish a WQ's descriptors out of order, but tx_status must never call
+ * one complete before it is.  Channel lock held.
+ */
+static void idxd_cookies_update(struct idxd_chan *c)
+{
+	struct idxd_desc *oldest;
+
+	oldest = list_first_entry_or_null(&c->active, struct idxd_desc, node);
+	if (!oldest) {
+		c->chan.completed_cookie = c->issued;
+		wake_up(&c->idle);
+	} else if (oldest->txd.cookie == DMA_MIN_COOKIE) {
+		/* cookies wrap from INT_MAX to DMA_MIN_COOKIE */
+		c->chan.completed_cookie = INT_MAX;
+	} else {
+		c->chan.completed_cookie = oldest->txd.cookie - 1;
 	}
 }
 
@@ -194,17 +236,15 @@ static void idxd_reap(struct idxd_chan *c)
 
 	spin_lock_irqsave(&c->lock, flags);
 	list_for_each_entry_safe(desc, next, &c->active, node) {
-		if (!READ_ONCE(desc->comp->status))
-			continue;
-		list_move_tail(&desc->node, &done);
-		/* one WQ runs in order: the last one done is the newest */
-		c->chan.completed_cookie = desc->txd.cookie;
+		if (READ_ONCE(desc->comp->status))
+			list_move_tail(&desc->node, &done);
 	}
+	idxd_cookies_update(c);
 	spin_unlock_irqrestore(&c->lock, flags);
 
 	/* the record's status before the data it vouches for */
 	rmb();
-	idxd_complete_list(c, &done, 0);
+	idxd_complete_list(c, &done, false);
 }
 
 static irqreturn_t idxd_completion_thread(int irq, void *data)
@@ -213,29 +253,110 @@ static irqreturn_t idxd_completion_thread(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
+/* Failed work reads complete to dmaengine; tx_status says it failed. */
+static bool idxd_cookie_aborted(struct idxd_chan *c, dma_cookie_t cookie)
+{
+	if (!c->aborted_first)
+		return false;
+	if (c->aborted_first <= c->aborted_last)
+		return cookie >= c->aborted_first && cookie <= c->aborted_last;
+	return cookie >= c->aborted_first || cookie <= c->aborted_last;
+}
+
 static enum dma_status idxd_tx_status(struct dma_chan *chan,
 				      dma_cookie_t cookie,
 				      struct dma_tx_state *state)
 {
 	struct idxd_chan *c = to_idxd_chan(chan);
+	enum dma_status status;
 	dma_cookie_t used, done;
 	unsigned long flags;
 
 	spin_lock_irqsave(&c->lock, flags);
 	used = chan->cookie;
 	done = chan->completed_cookie;
+	status = dma_async_is_complete(cookie, done, used);
+	if (status == DMA_COMPLETE && idxd_cookie_aborted(c, cookie))
+		status = DMA_ERROR;
 	spin_unlock_irqrestore(&c->lock, flags);
 	dma_set_tx_state(state, done, used, 0);
-	return dma_async_is_complete(cookie, done, used);
+	return status;
+}
+
+/*
+ * Take what was submitted but never written onto @list: it will never
+ * run, so its cookies count as ended, failed.  Channel lock held.
+ */
+static void idxd_take_pending(struct idxd_chan *c, struct list_head *list)
+{
+	struct idxd_desc *first, *last;
+
+	if (list_empty(&c->pending))
+		return;
+	first = list_first_entry(&c->pending, struct idxd_desc, node);
+	last = list_last_entry(&c->pending, struct idxd_desc, node);
+	c->aborted_first = first->txd.cookie;
+	c->aborted_last = last->txd.cookie;
+	c->issued = last->txd.cookie;
+	list_splice_tail_init(&c->pending, list);
+	idxd_cookies_update(c);
+}
+
+/* Drop what was submitted but never written; no callbacks (dmaengine). */
+static int idxd_terminate_all(struct dma_chan *chan)
+{
+	struct idxd_chan *c = to_idxd_chan(chan);
+	struct idxd_desc *desc;
+	unsigned long flags;
+	LIST_HEAD(dropped);
+
+	spin_lock_irqsave(&c->lock, flags);
+	idxd_take_pending(c, &dropped);
+	list_for_each_entry(desc, &dropped, node)
+		dma_descriptor_unmap(&desc->txd);
+	list_splice_tail_init(&dropped, &c->free);
+	spin_unlock_irqrestore(&c->lock, flags);
+	return 0;
+}
+
+static bool idxd_chan_idle(struct idxd_chan *c)
+{
+	unsigned long flags;
+	bool idle;
+
+	spin_lock_irqsave(&c->lock, flags);
+	idle = list_empty(&c->active);
+	spin_unlock_irqrestore(&c->lock, flags);
+	return idle;
+}
+
+/* What the device has cannot be recalled: wait until it is done. */
+static void idxd_synchronize(struct dma_chan *chan)
+{
+	struct idxd_chan *c = to_idxd_chan(chan);
+
+	if (!wait_event_timeout(c->idle, idxd_chan_idle(c),
+				msecs_to_jiffies(IDXD_SYNC_TIMEOUT_MS)))
+		pr_err("%s: descriptors still in the device after %u ms\n",
+		       dma_chan_name(chan), IDXD_SYNC_TIMEOUT_MS);
 }
 
 static int idxd_alloc_chan_resources(struct dma_chan *chan)
 {
-	return to_idxd_chan(chan)->wq->size;
+	return to_idxd_chan(chan)->size;
 }
 
+/* The client is gone: take back what it prepared and left. */
 static void idxd_free_chan_resources(struct dma_chan *chan)
 {
+	struct idxd_chan *c = to_idxd_chan(chan);
+	unsigned long flags;
+
+	idxd_terminate_all(chan);
+	idxd_synchronize(chan);
+	spin_lock_irqsave(&c->lock, flags);
+	list_splice_tail_init(&c->prepared, &c->free);
+	spin_unlock_irqrestore(&c->lock, flags);
 }
 
 /* idxd_wq_ops: the driver takes the WQ away and gives it back. */
@@ -248,15 +369,16 @@ static void idxd_chan_stop(struct idxd_wq *wq)
 
 	spin_lock_irqsave(&c->lock, flags);
 	c->stopped = true;
-	list_splice_tail_init(&c->pending, &unsent);
+	idxd_take_pending(c, &unsent);
 	spin_unlock_irqrestore(&c->lock, flags);
-	idxd_complete_list(c, &unsent, DSA_COMP_NONE);
+	idxd_complete_list(c, &unsent, true);
 }
 
 static void idxd_chan_flush(struct idxd_wq *wq)
 {
 	struct idxd_chan *c = wq->priv;
 	unsigned int irq = pci_irq_vector(wq->idxd->pdev, wq->vector);
+	struct idxd_desc *desc;
 	unsigned long flags;
 	LIST_HEAD(lost);
 
@@ -264,11 +386,15 @@ static void idxd_chan_flush(struct idxd_wq *wq)
 	disable_irq(irq);
 	idxd_reap(c);
 	spin_lock_irqsave(&c->lock, flags);
+	desc = list_first_entry_or_null(&c->active, struct idxd_desc, node);
+	if (desc) {
+		c->aborted_first = desc->txd.cookie;
+		c->aborted_last = c->issued;
+	}
 	list_splice_tail_init(&c->active, &lost);
-	/* all it was given has ended, failed or not: tx_status says so */
-	c->chan.completed_cookie = c->chan.cookie;
+	idxd_cookies_update(c);
 	spin_unlock_irqrestore(&c->lock, flags);
-	idxd_complete_list(c, &lost, DSA_COMP_NONE);
+	idxd_complete_list(c, &lost, true);
 	enable_irq(irq);
 }
 
@@ -288,24 +414,53 @@ static const struct idxd_wq_ops idxd_chan_ops = {
 	.start = idxd_chan_start,
 };
 
-static int idxd_chan_slots_init(struct idxd_chan *c, u16 size)
+static void idxd_chan_free(struct idxd_dma *d, struct idxd_chan *c)
 {
-	struct device *dev = idxd_dev(c->wq->idxd);
+	if (c->comps)
+		dma_free_coherent(&d->pdev->dev, c->size * sizeof(*c->comps),
+				  c->comps, c->comps_dma);
+	kfree(c->descs);
+}
+
+static void idxd_dma_free(struct idxd_dma *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->nr_chans; i++)
+		idxd_chan_free(d, &d->chans[i]);
+	pci_dev_put(d->pdev);
+	kfree(d);
+}
+
+/* The last client let go of a DMA device unbinding already took away. */
+static void idxd_dma_release(struct dma_device *dma)
+{
+	idxd_dma_free(container_of(dma, struct idxd_dma, dma));
+}
+
+static void idxd_dma_put(void *data)
+{
+	struct idxd_dma *d = data;
+
+	if (d->registered)
+		dma_async_device_unregister(&d->dma);
+	else
+		idxd_dma_free(d);
+}
+
+static int idxd_chan_slots_init(struct idxd_dma *d, struct idxd_chan *c)
+{
 	int i;
 
-	c->descs = devm_kcalloc(dev, size, sizeof(*c->descs), GFP_KERNEL);
+	c->descs = kcalloc(c->size, sizeof(*c->descs), GFP_KERNEL);
 	if (!c->descs)
 		return -ENOMEM;
-	c->comps = dmam_alloc_coherent(dev, size * sizeof(*c->comps),
-				       &c->comps_dma, GFP_KERNEL);
+	c->comps = dma_alloc_coherent(&d->pdev->dev,
+				      c->size * sizeof(*c->comps),
+				      &c->comps_dma, GFP_KERNEL);
 	if (!c->comps)
 		return -ENOMEM;
-	spin_lock_init(&c->lock);
-	c->stopped = true;
-	INIT_LIST_HEAD(&c->free);
-	INIT_LIST_HEAD(&c->pending);
-	INIT_LIST_HEAD(&c->active);
-	for (i = 0; i < size; i++) {
+	for (i = 0; i < c->size; i++) {
 		c->descs[i].comp = &c->comps[i];
 		c->descs[i].comp_dma = c->comps_dma + i * sizeof(*c->comps);
 		list_add_tail(&c->descs[i].node, &c->free);
@@ -314,15 +469,25 @@ static int idxd_chan_slots_init(struct idxd_chan *c, u16 size)
 }
 
 /* Host WQ i is channel i and completes on MSI-X vector 1 + i. */
-static int idxd_chan_init(struct idxd_dma *d, unsigned int i, u16 size)
+static int idxd_chan_init(struct idxd_device *idxd, struct idxd_dma *d,
+			  unsigned int i, u16 size)
 {
-	struct idxd_device *idxd = d->idxd;
 	struct idxd_chan *c = &d->chans[i];
 	int ret;
 
 	c->wq = &idxd->wqs[i];
 	c->portal = idxd_wq_portal(c->wq);
-	ret = idxd_chan_slots_init(c, size);
+	c->movdir64b = idxd->movdir64b;
+	c->size = size;
+	c->max_xfer = 1U << idxd->caps.gen.max_xfer_shift;
+	spin_lock_init(&c->lock);
+	init_waitqueue_head(&c->idle);
+	c->stopped = true;
+	INIT_LIST_HEAD(&c->free);
+	INIT_LIST_HEAD(&c->prepared);
+	INIT_LIST_HEAD(&c->pending);
+	INIT_LIST_HEAD(&c->active);
+	ret = idxd_chan_slots_init(d, c);
 	if (ret)
 		return ret;
 	snprintf(c->irq_name, sizeof(c->irq_name), "idxd-wq%u", i);
@@ -343,24 +508,26 @@ static int idxd_chan_init(struct idxd_dma *d, unsigned int i, u16 size)
 	return 0;
 }
 
-static void idxd_dma_device_init(struct idxd_dma *d)
+static void idxd_dma_device_init(struct idxd_device *idxd, struct idxd_dma *d)
 {
 	struct dma_device *dma = &d->dma;
 
-	dma->dev = idxd_dev(d->idxd);
+	dma->dev = idxd_dev(idxd);
 	dma_cap_set(DMA_MEMCPY, dma->cap_mask);
 	dma->device_alloc_chan_resources = idxd_alloc_chan_resources;
 	dma->device_free_chan_resources = idxd_free_chan_resources;
 	dma->device_prep_dma_memcpy = idxd_prep_memcpy;
 	dma->device_issue_pending = idxd_issue_pending;
 	dma->device_tx_status = idxd_tx_status;
+	dma->device_terminate_all = idxd_terminate_all;
+	dma->device_synchronize = idxd_synchronize;
+	dma->device_release = idxd_dma_release;
 	INIT_LIST_HEAD(&dma->channels);
 }
 
 /* Configure the device with the host WQs and enable each. */
-static int idxd_dma_enable(struct idxd_dma *d)
+static int idxd_dma_enable(struct idxd_device *idxd, struct idxd_dma *d)
 {
-	struct idxd_device *idxd = d->idxd;
 	unsigned int i;
 	int ret;
 
@@ -377,8 +544,10 @@ static int idxd_dma_enable(struct idxd_dma *d)
  * @idxd: the device, reset, with MSI-X vectors 0 to host_wqs
  *
  * Each host WQ gets an equal share of at most IDXD_HOST_WQ_SIZE entries.
+ * The channels are stopped by idxd_device_quiesce() before the WQ claims
+ * and interrupts go at unbind; their memory goes with the DMA device.
  *
- * Return: 0 or an error (logged); device-managed on success.
+ * Return: 0 or an error (logged).
  */
 int idxd_dma_setup(struct idxd_device *idxd)
 {
@@ -388,26 +557,31 @@ int idxd_dma_setup(struct idxd_device *idxd)
 	struct idxd_dma *d;
 	int ret;
 
-	d = devm_kzalloc(idxd_dev(idxd), struct_size(d, chans, n), GFP_KERNEL);
+	d = kzalloc(struct_size(d, chans, n), GFP_KERNEL);
 	if (!d)
 		return -ENOMEM;
-	d->idxd = idxd;
 	d->nr_chans = n;
-	idxd_dma_device_init(d);
+	d->pdev = pci_dev_get(idxd->pdev);
+	/* first, so it goes last: after the interrupts and claims */
+	ret = devm_add_action_or_reset(idxd_dev(idxd), idxd_dma_put, d);
+	if (ret)
+		return ret;
+	idxd_dma_device_init(idxd, d);
 	for (i = 0; i < n; i++) {
-		ret = idxd_chan_init(d, i, size);
+		ret = idxd_chan_init(idxd, d, i, size);
 		if (ret)
 			return ret;
 	}
-	ret = idxd_dma_enable(d);
+	ret = idxd_dma_enable(idxd, d);
 	if (ret)
 		return ret;
-	ret = dmaenginem_async_device_register(&d->dma);
+	ret = dma_async_device_register(&d->dma);
 	if (ret) {
 		dev_err(idxd_dev(idxd), "cannot register the DMA device: %d\n",
 			ret);
 		return ret;
 	}
+	d->registered = true;
 	idxd->dma = d;
 	return 0;
 }

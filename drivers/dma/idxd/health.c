@@ -12,6 +12,7 @@
 /* What one event carries from err_work to the dump. */
 struct idxd_health_ctx {
 	union sw_err_reg err;
+	DECLARE_BITMAP(wqs, IDXD_MAX_WQS);
 	bool halted;
 };
 
@@ -110,28 +111,76 @@ static void idxd_log_error(struct idxd_device *idxd,
 		(u32)e->pasid, (u64)e->fault_addr);
 }
 
+static bool idxd_live(struct idxd_device *idxd)
+{
+	bool live;
+
+	mutex_lock(&idxd->dev_lock);
+	live = idxd->live;
+	mutex_unlock(&idxd->dev_lock);
+	return live;
+}
+
+/*
+ * Takes down what the error broke, then reports it.  Before probe
+ * finished and once unbinding began, errors are only logged: there is no
+ * devlink instance to report to, and probe or teardown owns the device.
+ */
 void idxd_err_work(struct work_struct *work)
 {
 	struct idxd_device *idxd = container_of(work, struct idxd_device,
 						err_work);
 	struct idxd_health_ctx ctx;
 	unsigned long flags;
+	unsigned int wq;
 
 	spin_lock_irqsave(&idxd->err_lock, flags);
 	ctx.err = idxd->err;
 	ctx.halted = idxd->halted;
+	bitmap_copy(ctx.wqs, idxd->err_wqs, IDXD_MAX_WQS);
 	memset(&idxd->err, 0, sizeof(idxd->err));
+	bitmap_zero(idxd->err_wqs, IDXD_MAX_WQS);
 	idxd->halted = false;
 	spin_unlock_irqrestore(&idxd->err_lock, flags);
+	if (!ctx.err.valid && !ctx.halted)
+		return;
 
 	idxd_log_error(idxd, &ctx);
+	if (!idxd_live(idxd))
+		return;
 	if (ctx.halted)
 		idxd_device_fail(idxd);
-	else if (ctx.err.valid && ctx.err.wq_idx_valid)
-		idxd_wq_fail(idxd, ctx.err.wq_idx, ctx.err.error);
+	else
+		for_each_set_bit(wq, ctx.wqs, IDXD_MAX_WQS)
+			idxd_wq_fail(idxd, wq, ctx.err.error);
 	devlink_health_report(idxd->health,
 			      ctx.halted ? "device halted" : "software error",
 			      &ctx);
+}
+
+/**
+ * idxd_health_start() - errors are handled and reported from now on
+ * @idxd: the device, its devlink instance registered
+ */
+void idxd_health_start(struct idxd_device *idxd)
+{
+	mutex_lock(&idxd->dev_lock);
+	idxd->live = true;
+	mutex_unlock(&idxd->dev_lock);
+}
+
+/**
+ * idxd_health_stop() - errors are only logged from now on
+ * @idxd: the device, its devlink instance still registered
+ *
+ * Returns once no error handling runs any more.
+ */
+void idxd_health_stop(struct idxd_device *idxd)
+{
+	mutex_lock(&idxd->dev_lock);
+	idxd->live = false;
+	mutex_unlock(&idxd->dev_lock);
+	cancel_work_sync(&idxd->err_work);
 }
 
 static void idxd_health_release(void *data)

@@ -25,6 +25,9 @@ enum idxd_resource {
 	IDXD_RES_MAX,
 };
 
+/* WQCAP.num_wqs and SWERR.wq_idx are 8 bits wide */
+#define IDXD_MAX_WQS		256
+
 /* What the device reports about itself, read once at probe. */
 struct idxd_caps {
 	union gen_cap_reg gen;
@@ -75,6 +78,7 @@ struct idxd_wq {
 	unsigned int vector;		/* MSI-X index of its completions */
 	u16 int_handle;			/* what descriptors name for it */
 	bool handle_valid;		/* granted since the last reset */
+	bool unflushed;			/* stopped, its work not failed yet */
 	const char *owner;
 	const struct idxd_wq_ops *ops;
 	void *priv;			/* the owner's */
@@ -99,6 +103,7 @@ struct idxd_device {
 	struct idxd_wq *wqs;		/* caps.wq.num_wqs of them */
 	unsigned int host_wqs;		/* WQs 0..host_wqs-1 serve the host */
 	bool failed;			/* halted: only a reset helps */
+	bool live;			/* probed, devlink registered */
 	struct idxd_dma *dma;		/* the host WQs' channels */
 
 	/* devlink: resource occupancy, and the WQ size a new SF gets */
@@ -115,8 +120,8 @@ struct idxd_device {
 	 * which may sleep.
 	 */
 	spinlock_t err_lock;
-	union sw_err_reg err;
-	bool err_pending;
+	union sw_err_reg err;		/* the first error; overflow if more */
+	DECLARE_BITMAP(err_wqs, IDXD_MAX_WQS);	/* every WQ one named */
 	bool halted;
 	struct work_struct err_work;
 	struct devlink_health_reporter *health;
@@ -152,6 +157,7 @@ const char *idxd_wq_state_name(enum idxd_wq_state state);
 /* recover.c */
 void idxd_wq_fail(struct idxd_device *idxd, unsigned int id, u32 error);
 void idxd_device_fail(struct idxd_device *idxd);
+void idxd_device_quiesce(struct idxd_device *idxd);
 int idxd_recover(struct idxd_device *idxd, struct netlink_ext_ack *extack);
 
 /* irq.c */
@@ -171,5 +177,7 @@ int idxd_resources_register(struct idxd_device *idxd);
 int idxd_health_create(struct idxd_device *idxd);
 void idxd_health_destroy(struct idxd_device *idxd);
 void idxd_err_work(struct work_struct *work);
+void idxd_health_start(struct idxd_device *idxd);
+void idxd_health_stop(struct idxd_device *idxd);
 
 #endif /* _IDXD_H_ */

@@ -129,6 +129,12 @@ static void idxd_reset_on_release(void *data)
 	idxd_device_reset(data);
 }
 
+/* Released before the WQs' owners: nothing runs on the device after. */
+static void idxd_quiesce_on_release(void *data)
+{
+	idxd_device_quiesce(data);
+}
+
 static int idxd_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct device *dev = &pdev->dev;
@@ -180,6 +186,9 @@ static int idxd_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		return ret;
 	ret = idxd_dma_setup(idxd);
+	if (ret)
+		return ret;
+	ret = devm_add_action_or_reset(dev, idxd_quiesce_on_release, idxd);
 	if (ret)
 		return ret;
 	return idxd_devlink_setup(idxd);

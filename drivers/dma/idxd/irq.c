@@ -12,8 +12,9 @@
 #include "idxd.h"
 
 /*
- * Keep the first error until err_work has taken it, free SWERR for the
- * next one, and leave the reporting to process context.
+ * Keep the first error until err_work has taken it (later ones only set
+ * its overflow bit), note every WQ an error names, free SWERR for the
+ * next one, and leave the rest to process context.
  */
 static void idxd_err_capture(struct idxd_device *idxd, u32 cause)
 {
@@ -26,6 +27,10 @@ static void idxd_err_capture(struct idxd_device *idxd, u32 cause)
 			e.bits[i] = readq(idxd->regs + IDXD_SWERR_OFFSET + i * 8);
 		if (e.valid && !idxd->err.valid)
 			idxd->err = e;
+		else if (e.valid)
+			idxd->err.overflow = 1;
+		if (e.valid && e.wq_idx_valid)
+			__set_bit(e.wq_idx, idxd->err_wqs);
 		writeq(IDXD_SWERR_ACK, idxd->regs + IDXD_SWERR_OFFSET);
 	}
 	if (cause & IDXD_INTC_HALT_STATE)

@@ -19,10 +19,26 @@ static bool idxd_wq_claimed(struct idxd_wq *wq)
 	return wq->state != IDXD_WQ_UNUSED;
 }
 
+/* The device can no longer touch what stopped WQs held: fail it. */
+static void idxd_flush_stopped(struct idxd_device *idxd)
+{
+	unsigned int i;
+
+	for (i = 0; i < idxd->caps.wq.num_wqs; i++) {
+		struct idxd_wq *wq = &idxd->wqs[i];
+
+		if (wq->unflushed) {
+			wq->ops->flush(wq);
+			wq->unflushed = false;
+		}
+	}
+}
+
 /*
- * Stop every owner and fail its work; recovery must reset the device.
- * Work is failed only once the device cannot touch it: halted, or reset
- * here when it is not.
+ * Stop every owner; recovery must reset the device.  Work is failed only
+ * once the device cannot touch it any more: halted, or reset here.  If
+ * the reset fails, the work stays with the stopped owners until one
+ * works, since the device may still write where it points.
  */
 static void idxd_device_fail_locked(struct idxd_device *idxd)
 {
@@ -33,20 +49,19 @@ static void idxd_device_fail_locked(struct idxd_device *idxd)
 	for (i = 0; i < idxd->caps.wq.num_wqs; i++) {
 		struct idxd_wq *wq = &idxd->wqs[i];
 
-		if (wq->state == IDXD_WQ_ENABLED)
+		if (wq->state == IDXD_WQ_ENABLED) {
 			wq->ops->stop(wq);
-	}
-	sts.bits = ioread32(idxd->regs + IDXD_GENSTATS_OFFSET);
-	if (sts.state != IDXD_DEVICE_STATE_HALT && idxd_device_reset(idxd))
-		dev_err(idxd_dev(idxd), "the failed device did not reset\n");
-	for (i = 0; i < idxd->caps.wq.num_wqs; i++) {
-		struct idxd_wq *wq = &idxd->wqs[i];
-
-		if (wq->state == IDXD_WQ_ENABLED)
-			wq->ops->flush(wq);
+			wq->unflushed = true;
+		}
 		if (idxd_wq_claimed(wq))
 			wq->state = IDXD_WQ_FAILED;
 	}
+	sts.bits = ioread32(idxd->regs + IDXD_GENSTATS_OFFSET);
+	if (sts.state != IDXD_DEVICE_STATE_HALT && idxd_device_reset(idxd)) {
+		dev_err(idxd_dev(idxd), "the failed device did not reset: its WQs' work waits for a reset\n");
+		return;
+	}
+	idxd_flush_stopped(idxd);
 }
 
 /**
@@ -74,7 +89,7 @@ void idxd_wq_fail(struct idxd_device *idxd, unsigned int id, u32 error)
 	struct idxd_wq *wq;
 
 	mutex_lock(&idxd->dev_lock);
-	if (id >= idxd->caps.wq.num_wqs || idxd->failed)
+	if (id >= idxd->caps.wq.num_wqs)
 		goto out;
 	wq = &idxd->wqs[id];
 	if (wq->state != IDXD_WQ_ENABLED)
@@ -95,24 +110,28 @@ out:
 	mutex_unlock(&idxd->dev_lock);
 }
 
-/* Reset, write every claimed WQ again, enable each. */
+/*
+ * Reset, write every claimed WQ again, enable each.  Whatever still runs
+ * (a WQ an earlier, partial recovery enabled) is stopped first; if a step
+ * fails, everything is failed again, so what is down stays down alike.
+ */
 static int idxd_device_recover(struct idxd_device *idxd,
 			       struct netlink_ext_ack *extack)
 {
 	unsigned int i;
 	int ret;
 
-	if (!idxd->failed)
-		idxd_device_fail_locked(idxd);
+	idxd_device_fail_locked(idxd);
 	ret = idxd_device_reset(idxd);
 	if (ret) {
 		NL_SET_ERR_MSG_MOD(extack, "device reset failed, see dmesg");
 		return ret;
 	}
+	idxd_flush_stopped(idxd);
 	ret = idxd_device_config(idxd);
 	if (ret) {
 		NL_SET_ERR_MSG_MOD(extack, "device not configured again, see dmesg");
-		return ret;
+		goto fail;
 	}
 	for (i = 0; i < idxd->caps.wq.num_wqs; i++) {
 		if (!idxd_wq_claimed(&idxd->wqs[i]))
@@ -122,12 +141,15 @@ static int idxd_device_recover(struct idxd_device *idxd,
 			NL_SET_ERR_MSG_FMT_MOD(extack,
 					       "WQ %u not enabled again, see dmesg",
 					       i);
-			return ret;
+			goto fail;
 		}
 	}
 	idxd->failed = false;
 	dev_info(idxd_dev(idxd), "device reset and its WQs enabled again\n");
 	return 0;
+fail:
+	idxd_device_fail_locked(idxd);
+	return ret;
 }
 
 /* Enable again each WQ a software error took down. */
@@ -153,6 +175,30 @@ static int idxd_wqs_recover(struct idxd_device *idxd,
 			 wq->owner);
 	}
 	return 0;
+}
+
+/**
+ * idxd_device_quiesce() - unbinding: nothing may run on the device after
+ * @idxd: the device
+ *
+ * Every owner is stopped, the device reset and the owners' work failed,
+ * before their memory and interrupts go.  Should the reset fail, the work
+ * is failed all the same: the memory goes next, and the error says the
+ * device may still write to it.
+ */
+void idxd_device_quiesce(struct idxd_device *idxd)
+{
+	unsigned int i;
+
+	mutex_lock(&idxd->dev_lock);
+	idxd_device_fail_locked(idxd);
+	for (i = 0; i < idxd->caps.wq.num_wqs; i++) {
+		if (idxd->wqs[i].unflushed)
+			dev_err(idxd_dev(idxd), "WQ %u: failing work the device may still hold\n",
+				i);
+	}
+	idxd_flush_stopped(idxd);
+	mutex_unlock(&idxd->dev_lock);
 }
 
 /**

@@ -325,12 +325,23 @@ static uint8_t dsa_cmd_exec(DsaState *s, uint32_t cmd, uint32_t operand,
     }
 }
 
-/* A FAIL_CMD armed by the test window for any command, or for this one. */
+/*
+ * A FAIL_CMD armed by the test window for any command, or for this one
+ * once the commands it lets through have passed.
+ */
 static bool dsa_test_fails_cmd(DsaState *s, uint32_t code)
 {
-    uint32_t target = s->fail_cmd >> DSA_TEST_FAIL_CMD_CODE_SHIFT;
+    uint32_t target = (s->fail_cmd >> DSA_TEST_FAIL_CMD_CODE_SHIFT) & 0xff;
+    uint32_t skip = s->fail_cmd >> DSA_TEST_FAIL_CMD_SKIP_SHIFT;
 
-    return s->fail_cmd && (!target || target == code);
+    if (!s->fail_cmd || (target && target != code)) {
+        return false;
+    }
+    if (skip) {
+        s->fail_cmd -= 1U << DSA_TEST_FAIL_CMD_SKIP_SHIFT;
+        return false;
+    }
+    return true;
 }
 
 /* Called by the engine thread, with the BQL, when a command is latched. */

@@ -74,7 +74,7 @@ static void dsa_test_write(void *opaque, hwaddr addr, uint64_t val,
         qatomic_set(&s->fail_desc, val & 0xff);
         break;
     case DSA_TEST_FAIL_CMD:
-        s->fail_cmd = val & 0xffff;
+        s->fail_cmd = val & 0xffffff;
         break;
     case DSA_TEST_RAISE_SWERR:
         dsa_test_swerr(s, val);

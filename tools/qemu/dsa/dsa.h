@@ -149,7 +149,7 @@ struct DsaState {
     bool hold;              /* DSA_TEST_HOLD_ENGINES */
     bool hold_cmds;         /* DSA_TEST_HOLD_CMDS */
     uint8_t fail_desc;
-    uint16_t fail_cmd;      /* DSA_TEST_FAIL_CMD: error, command */
+    uint32_t fail_cmd;      /* DSA_TEST_FAIL_CMD: error, command, skip */
     uint64_t desc_count;
 };
 
