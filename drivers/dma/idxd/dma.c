@@ -47,6 +47,7 @@ struct idxd_chan {
 
 	spinlock_t lock;		/* lists, cookies, stopped, aborted */
 	bool stopped;			/* the WQ is not ours to write to */
+	unsigned int completing;	/* taken off the lists, not called back */
 	struct list_head free, prepared, pending, active;
 	dma_cookie_t issued;		/* the newest cookie written */
 	dma_cookie_t aborted_first, aborted_last;
@@ -60,6 +61,10 @@ struct idxd_dma {
 	struct pci_dev *pdev;		/* referenced until release */
 	struct dma_device dma;
 	bool registered;
+	bool gone;			/* unbound: no new client */
+	struct task_struct *unregistering;
+	bool released;
+	struct list_head orphan;
 	unsigned int nr_chans;
 	struct idxd_chan chans[] __counted_by(nr_chans);
 };
@@ -81,6 +86,7 @@ static dma_cookie_t idxd_tx_submit(struct dma_async_tx_descriptor *txd)
 	if (c->stopped) {
 		list_move_tail(&desc->node, &c->free);
 		spin_unlock_irqrestore(&c->lock, flags);
+		dma_descriptor_unmap(txd);
 		return -EIO;
 	}
 	cookie = c->chan.cookie + 1;
@@ -170,22 +176,50 @@ static void idxd_issue_pending(struct dma_chan *chan)
 	spin_unlock_irqrestore(&c->lock, flags);
 }
 
-static void idxd_callback(struct idxd_desc *desc, bool ok)
+/*
+ * Nothing in the device and no callback left to run: synchronize may
+ * return.  Channel lock held.
+ */
+static bool idxd_chan_idle_locked(struct idxd_chan *c)
+{
+	return list_empty(&c->active) && !c->completing;
+}
+
+/* Take descriptors off the channel's lists for completion.  Lock held. */
+static void idxd_take(struct idxd_chan *c, struct list_head *from,
+		      struct list_head *to)
+{
+	c->completing += list_count_nodes(from);
+	list_splice_tail_init(from, to);
+}
+
+/* The callback as terminate_all may have left it: read under the lock. */
+static void idxd_callback(struct idxd_chan *c, struct idxd_desc *desc,
+			  bool ok)
 {
 	struct dmaengine_result res = {
 		.result = ok ? DMA_TRANS_NOERROR : DMA_TRANS_ABORTED,
 	};
+	dma_async_tx_callback_result callback_result;
+	dma_async_tx_callback callback;
+	unsigned long flags;
+	void *param;
 
+	spin_lock_irqsave(&c->lock, flags);
+	callback_result = desc->txd.callback_result;
+	callback = desc->txd.callback;
+	param = desc->txd.callback_param;
+	spin_unlock_irqrestore(&c->lock, flags);
 	dma_descriptor_unmap(&desc->txd);
-	if (desc->txd.callback_result)
-		desc->txd.callback_result(desc->txd.callback_param, &res);
-	else if (desc->txd.callback)
-		desc->txd.callback(desc->txd.callback_param);
+	if (callback_result)
+		callback_result(param, &res);
+	else if (callback)
+		callback(param);
 }
 
 /*
  * Call back for each of @list, failed if @abort or by its record, and
- * free it.  @list is private to the caller.
+ * free it.  @list was taken with idxd_take().
  */
 static void idxd_complete_list(struct idxd_chan *c, struct list_head *list,
 			       bool abort)
@@ -199,9 +233,12 @@ static void idxd_complete_list(struct idxd_chan *c, struct list_head *list,
 		if (!abort && status != DSA_COMP_SUCCESS)
 			pr_err_ratelimited("%s: memcpy completed with status %#x\n",
 					   dma_chan_name(&c->chan), status);
-		idxd_callback(desc, !abort && status == DSA_COMP_SUCCESS);
+		idxd_callback(c, desc, !abort && status == DSA_COMP_SUCCESS);
 		spin_lock_irqsave(&c->lock, flags);
 		list_move_tail(&desc->node, &c->free);
+		c->completing--;
+		if (idxd_chan_idle_locked(c))
+			wake_up(&c->idle);
 		spin_unlock_irqrestore(&c->lock, flags);
 	}
 }
@@ -218,7 +255,8 @@ static void idxd_cookies_update(struct idxd_chan *c)
 	oldest = list_first_entry_or_null(&c->active, struct idxd_desc, node);
 	if (!oldest) {
 		c->chan.completed_cookie = c->issued;
-		wake_up(&c->idle);
+		if (!c->completing)
+			wake_up(&c->idle);
 	} else if (oldest->txd.cookie == DMA_MIN_COOKIE) {
 		/* cookies wrap from INT_MAX to DMA_MIN_COOKIE */
 		c->chan.completed_cookie = INT_MAX;
@@ -236,8 +274,10 @@ static void idxd_reap(struct idxd_chan *c)
 
 	spin_lock_irqsave(&c->lock, flags);
 	list_for_each_entry_safe(desc, next, &c->active, node) {
-		if (READ_ONCE(desc->comp->status))
+		if (READ_ONCE(desc->comp->status)) {
 			list_move_tail(&desc->node, &done);
+			c->completing++;
+		}
 	}
 	idxd_cookies_update(c);
 	spin_unlock_irqrestore(&c->lock, flags);
@@ -298,11 +338,14 @@ static void idxd_take_pending(struct idxd_chan *c, struct list_head *list)
 	c->aborted_first = first->txd.cookie;
 	c->aborted_last = last->txd.cookie;
 	c->issued = last->txd.cookie;
-	list_splice_tail_init(&c->pending, list);
+	idxd_take(c, &c->pending, list);
 	idxd_cookies_update(c);
 }
 
-/* Drop what was submitted but never written; no callbacks (dmaengine). */
+/*
+ * Drop what was submitted but never written, and silence what the device
+ * still has: dmaengine calls back no aborted transfer.
+ */
 static int idxd_terminate_all(struct dma_chan *chan)
 {
 	struct idxd_chan *c = to_idxd_chan(chan);
@@ -312,8 +355,11 @@ static int idxd_terminate_all(struct dma_chan *chan)
 
 	spin_lock_irqsave(&c->lock, flags);
 	idxd_take_pending(c, &dropped);
-	list_for_each_entry(desc, &dropped, node)
-		dma_descriptor_unmap(&desc->txd);
+	list_for_each_entry(desc, &c->active, node) {
+		desc->txd.callback = NULL;
+		desc->txd.callback_result = NULL;
+	}
+	c->completing -= list_count_nodes(&dropped);
 	list_splice_tail_init(&dropped, &c->free);
 	spin_unlock_irqrestore(&c->lock, flags);
 	return 0;
@@ -325,7 +371,7 @@ static bool idxd_chan_idle(struct idxd_chan *c)
 	bool idle;
 
 	spin_lock_irqsave(&c->lock, flags);
-	idle = list_empty(&c->active);
+	idle = idxd_chan_idle_locked(c);
 	spin_unlock_irqrestore(&c->lock, flags);
 	return idle;
 }
@@ -341,8 +387,16 @@ static void idxd_synchronize(struct dma_chan *chan)
 		       dma_chan_name(chan), IDXD_SYNC_TIMEOUT_MS);
 }
 
+static struct idxd_dma *to_idxd_dma(struct dma_device *dma)
+{
+	return container_of(dma, struct idxd_dma, dma);
+}
+
+/* Not -ENODEV: dmaengine would drop the device from its list twice. */
 static int idxd_alloc_chan_resources(struct dma_chan *chan)
 {
+	if (READ_ONCE(to_idxd_dma(chan->device)->gone))
+		return -EIO;
 	return to_idxd_chan(chan)->size;
 }
 
@@ -391,7 +445,7 @@ static void idxd_chan_flush(struct idxd_wq *wq)
 		c->aborted_first = desc->txd.cookie;
 		c->aborted_last = c->issued;
 	}
-	list_splice_tail_init(&c->active, &lost);
+	idxd_take(c, &c->active, &lost);
 	idxd_cookies_update(c);
 	spin_unlock_irqrestore(&c->lock, flags);
 	idxd_complete_list(c, &lost, true);
@@ -432,19 +486,50 @@ static void idxd_dma_free(struct idxd_dma *d)
 	kfree(d);
 }
 
-/* The last client let go of a DMA device unbinding already took away. */
+/*
+ * DMA devices whose last client let go after the unbind.  That client's
+ * dma_release_channel() still touches the channel after the release
+ * callback returns, so their memory goes at module unload.
+ */
+static DEFINE_SPINLOCK(idxd_dma_orphans_lock);
+static LIST_HEAD(idxd_dma_orphans);
+
 static void idxd_dma_release(struct dma_device *dma)
 {
-	idxd_dma_free(container_of(dma, struct idxd_dma, dma));
+	struct idxd_dma *d = to_idxd_dma(dma);
+
+	/* within our own unregister, which frees it when done */
+	if (d->unregistering == current) {
+		d->released = true;
+		return;
+	}
+	spin_lock(&idxd_dma_orphans_lock);
+	list_add_tail(&d->orphan, &idxd_dma_orphans);
+	spin_unlock(&idxd_dma_orphans_lock);
+}
+
+/* Module unload: no client can hold a channel of ours any more. */
+void idxd_dma_orphans_free(void)
+{
+	struct idxd_dma *d, *next;
+
+	list_for_each_entry_safe(d, next, &idxd_dma_orphans, orphan)
+		idxd_dma_free(d);
 }
 
 static void idxd_dma_put(void *data)
 {
 	struct idxd_dma *d = data;
 
-	if (d->registered)
-		dma_async_device_unregister(&d->dma);
-	else
+	if (!d->registered) {
+		idxd_dma_free(d);
+		return;
+	}
+	WRITE_ONCE(d->gone, true);
+	d->unregistering = current;
+	dma_async_device_unregister(&d->dma);
+	d->unregistering = NULL;
+	if (d->released)
 		idxd_dma_free(d);
 }
 

@@ -122,9 +122,10 @@ static bool idxd_live(struct idxd_device *idxd)
 }
 
 /*
- * Takes down what the error broke, then reports it.  Before probe
- * finished and once unbinding began, errors are only logged: there is no
- * devlink instance to report to, and probe or teardown owns the device.
+ * Logs the error, takes down what it broke, then reports it.  Before
+ * probe finished the error waits (there is no devlink instance to report
+ * to yet, and probe owns the device); once unbinding began, it is left
+ * for the teardown's reset.
  */
 void idxd_err_work(struct work_struct *work)
 {
@@ -134,6 +135,9 @@ void idxd_err_work(struct work_struct *work)
 	unsigned long flags;
 	unsigned int wq;
 
+	/* left for idxd_health_start(), or dropped with the device */
+	if (!idxd_live(idxd))
+		return;
 	spin_lock_irqsave(&idxd->err_lock, flags);
 	ctx.err = idxd->err;
 	ctx.halted = idxd->halted;
@@ -146,8 +150,6 @@ void idxd_err_work(struct work_struct *work)
 		return;
 
 	idxd_log_error(idxd, &ctx);
-	if (!idxd_live(idxd))
-		return;
 	if (ctx.halted)
 		idxd_device_fail(idxd);
 	else
@@ -167,6 +169,8 @@ void idxd_health_start(struct idxd_device *idxd)
 	mutex_lock(&idxd->dev_lock);
 	idxd->live = true;
 	mutex_unlock(&idxd->dev_lock);
+	/* what happened while probe ran */
+	schedule_work(&idxd->err_work);
 }
 
 /**

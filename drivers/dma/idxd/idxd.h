@@ -169,6 +169,7 @@ int idxd_devlink_setup(struct idxd_device *idxd);
 
 /* dma.c */
 int idxd_dma_setup(struct idxd_device *idxd);
+void idxd_dma_orphans_free(void);
 
 /* resources.c */
 int idxd_resources_register(struct idxd_device *idxd);

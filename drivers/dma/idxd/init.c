@@ -4,10 +4,12 @@
  *
  * Probe maps the BARs, reads and logs the capabilities and whether PASIDs
  * work, sets up the misc interrupt, resets the device, brings up the host
- * WQs and registers the devlink instance.  Every
- * step is device-managed, so a failing one unwinds the earlier ones, and
- * unbinding undoes them in reverse: devlink first, then the reset, the
- * interrupt, the health reporter and at last the instance's memory.
+ * WQs and registers the devlink instance.  Every step is device-managed,
+ * so a failing one unwinds the earlier ones, and unbinding undoes them in
+ * reverse: error handling and devlink first, then the device is quiesced
+ * (owners stopped, reset, their work failed) before the WQs' owners,
+ * interrupts and memory go, and at last the health reporter and the
+ * instance's memory.  Shutdown quiesces the device too.
  */
 
 #include <linux/io-64-nonatomic-lo-hi.h>
@@ -145,6 +147,7 @@ static int idxd_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (!idxd)
 		return -ENOMEM;
 	idxd->pdev = pdev;
+	pci_set_drvdata(pdev, idxd);
 	mutex_init(&idxd->dev_lock);
 	mutex_init(&idxd->cmd_lock);
 	init_completion(&idxd->cmd_done);
@@ -200,12 +203,31 @@ static const struct pci_device_id idxd_pci_ids[] = {
 };
 MODULE_DEVICE_TABLE(pci, idxd_pci_ids);
 
+/* Reboot or kexec: the device must not DMA into the next kernel. */
+static void idxd_shutdown(struct pci_dev *pdev)
+{
+	idxd_device_quiesce(pci_get_drvdata(pdev));
+}
+
 static struct pci_driver idxd_pci_driver = {
 	.name = KBUILD_MODNAME,
 	.id_table = idxd_pci_ids,
 	.probe = idxd_probe,
+	.shutdown = idxd_shutdown,
 };
-module_pci_driver(idxd_pci_driver);
+
+static int __init idxd_init(void)
+{
+	return pci_register_driver(&idxd_pci_driver);
+}
+module_init(idxd_init);
+
+static void __exit idxd_exit(void)
+{
+	pci_unregister_driver(&idxd_pci_driver);
+	idxd_dma_orphans_free();
+}
+module_exit(idxd_exit);
 
 MODULE_DESCRIPTION("Intel Data Streaming Accelerator core driver");
 MODULE_LICENSE("GPL");

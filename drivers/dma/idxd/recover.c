@@ -182,20 +182,22 @@ static int idxd_wqs_recover(struct idxd_device *idxd,
  * @idxd: the device
  *
  * Every owner is stopped, the device reset and the owners' work failed,
- * before their memory and interrupts go.  Should the reset fail, the work
- * is failed all the same: the memory goes next, and the error says the
- * device may still write to it.
+ * before their memory and interrupts go (unbind), or the next kernel
+ * starts (shutdown).  Should the reset fail, bus mastering goes off
+ * instead, so the device can no longer write where the work points.
  */
 void idxd_device_quiesce(struct idxd_device *idxd)
 {
 	unsigned int i;
+	bool stuck = false;
 
 	mutex_lock(&idxd->dev_lock);
 	idxd_device_fail_locked(idxd);
-	for (i = 0; i < idxd->caps.wq.num_wqs; i++) {
-		if (idxd->wqs[i].unflushed)
-			dev_err(idxd_dev(idxd), "WQ %u: failing work the device may still hold\n",
-				i);
+	for (i = 0; i < idxd->caps.wq.num_wqs; i++)
+		stuck |= idxd->wqs[i].unflushed;
+	if (stuck) {
+		dev_err(idxd_dev(idxd), "the device did not reset: bus mastering off\n");
+		pci_clear_master(idxd->pdev);
 	}
 	idxd_flush_stopped(idxd);
 	mutex_unlock(&idxd->dev_lock);
