@@ -211,8 +211,9 @@ test_wq_error_isolated() {
 	result $? "recover succeeds${out:+: $out}"
 	expect_match "the reporter is healthy again" \
 		"state healthy error 1 recover 1" "$(health)"
-	expect_match "dmesg: WQ 1 enabled again" \
-		"idxd $DEV: WQ 1 \\(host\\) enabled again" "$(dmesg | tail -n 5)"
+	expect_match "dmesg: WQ 1 reset and enabled again" \
+		"idxd $DEV: WQ 1 \\(host\\) reset and enabled again" \
+		"$(dmesg | tail -n 5)"
 	expect_match "WQ 1's channel copies again" "$COPIES_OK" \
 		"$(copies ${DMA}chan1)"
 }
@@ -284,18 +285,18 @@ test_command_timeout() {
 	result $? "WQ 1 fails once more"
 	test_window $TEST_HOLD $HOLD_CMDS
 	out=$(devlink health recover $DL reporter device 2>&1)
-	result $((!$?)) "recover fails while the device sits on ENABLE_WQ"
+	result $((!$?)) "recover fails while the device sits on RESET_WQ"
 	expect_match "extack names the WQ" "WQ 1 not enabled again, see dmesg" \
 		"$out"
-	expect_match "dmesg: ENABLE_WQ timed out" \
-		"idxd $DEV: command ENABLE_WQ \\(operand 0x1\\) timed out after 1000 ms" \
+	expect_match "dmesg: RESET_WQ timed out" \
+		"idxd $DEV: command RESET_WQ \\(operand 0x2\\) timed out after 1000 ms" \
 		"$(dmesg | tail -n 5)"
 	devlink health recover $DL reporter device 2>/dev/null
 	result $((!$?)) "a second recover fails too"
-	expect_match "dmesg: its ENABLE_WQ is not sent" \
-		"idxd $DEV: command ENABLE_WQ \\(operand 0x1\\) not sent: an earlier command is still active" \
+	expect_match "dmesg: its RESET_WQ is not sent" \
+		"idxd $DEV: command RESET_WQ \\(operand 0x2\\) not sent: an earlier command is still active" \
 		"$(dmesg | tail -n 5)"
-	# the device now runs the first ENABLE_WQ, late
+	# the device now runs the first RESET_WQ, late
 	test_window $TEST_HOLD 0
 	devlink health recover $DL reporter device
 	result $? "recover succeeds once the device has ended it"

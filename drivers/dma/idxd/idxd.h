@@ -151,6 +151,7 @@ int idxd_wq_claim(struct idxd_wq *wq, u16 size, unsigned int vector,
 int idxd_device_config(struct idxd_device *idxd);
 int idxd_wq_start(struct idxd_wq *wq);
 int idxd_wq_disable(struct idxd_wq *wq);
+int idxd_wq_reset(struct idxd_wq *wq);
 void __iomem *idxd_wq_portal(struct idxd_wq *wq);
 const char *idxd_wq_state_name(enum idxd_wq_state state);
 

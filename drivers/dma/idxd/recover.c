@@ -8,8 +8,8 @@
  * takes the device: every owner stops and fails its work at once, since a
  * halted device runs nothing.  Recovery, run by the health reporter
  * (automatically or when the admin asks), brings back what is down: a
- * failed WQ is enabled again, a halted device is reset and configured
- * again with every WQ it had.  Everything here runs under dev_lock.
+ * failed WQ is reset and enabled again, a halted device is reset and
+ * configured again with every WQ it had.  Everything here runs under dev_lock.
  */
 
 #include "idxd.h"
@@ -152,7 +152,7 @@ fail:
 	return ret;
 }
 
-/* Enable again each WQ a software error took down. */
+/* Reset and enable again each WQ a software error took down. */
 static int idxd_wqs_recover(struct idxd_device *idxd,
 			    struct netlink_ext_ack *extack)
 {
@@ -164,15 +164,17 @@ static int idxd_wqs_recover(struct idxd_device *idxd,
 
 		if (wq->state != IDXD_WQ_FAILED)
 			continue;
-		ret = idxd_wq_start(wq);
+		ret = idxd_wq_reset(wq);
+		if (!ret)
+			ret = idxd_wq_start(wq);
 		if (ret) {
 			NL_SET_ERR_MSG_FMT_MOD(extack,
 					       "WQ %u not enabled again, see dmesg",
 					       i);
 			return ret;
 		}
-		dev_info(idxd_dev(idxd), "WQ %u (%s) enabled again\n", i,
-			 wq->owner);
+		dev_info(idxd_dev(idxd), "WQ %u (%s) reset and enabled again\n",
+			 i, wq->owner);
 	}
 	return 0;
 }

@@ -237,14 +237,10 @@ int idxd_wq_start(struct idxd_wq *wq)
 	ret = idxd_wq_int_handle(wq);
 	if (ret)
 		return ret;
-	/* an ENABLE_WQ that timed out may have ended since */
+	ret = idxd_cmd_exec(idxd, IDXD_CMD_ENABLE_WQ, wq->id, NULL);
+	if (ret)
+		return ret;
 	idxd_wqcfg_read(idxd, wq->id, &back);
-	if (back.wq_state != IDXD_WQ_DEV_ENABLED) {
-		ret = idxd_cmd_exec(idxd, IDXD_CMD_ENABLE_WQ, wq->id, NULL);
-		if (ret)
-			return ret;
-		idxd_wqcfg_read(idxd, wq->id, &back);
-	}
 	if (back.wq_state != IDXD_WQ_DEV_ENABLED) {
 		dev_err(idxd_dev(idxd), "WQ %d not enabled after ENABLE_WQ\n",
 			wq->id);
@@ -253,6 +249,26 @@ int idxd_wq_start(struct idxd_wq *wq)
 	wq->state = IDXD_WQ_ENABLED;
 	wq->ops->start(wq);
 	return 0;
+}
+
+/**
+ * idxd_wq_reset() - RESET_WQ, then the WQ's configuration written again
+ * @wq: a WQ of an enabled device, its owner stopped; dev_lock held
+ *
+ * RESET_WQ drops whatever the WQ still holds (enabled late by a command
+ * that timed out, say), disables it and returns its configuration to the
+ * defaults but for its size, which the device keeps while enabled.
+ *
+ * Return: 0 or the error of the step that failed (logged).
+ */
+int idxd_wq_reset(struct idxd_wq *wq)
+{
+	int ret;
+
+	lockdep_assert_held(&wq->idxd->dev_lock);
+	ret = idxd_cmd_exec(wq->idxd, IDXD_CMD_RESET_WQ,
+			    idxd_cmd_wq_operand(wq->id), NULL);
+	return ret ? ret : idxd_wq_config(wq);
 }
 
 /**
