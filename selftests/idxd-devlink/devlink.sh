@@ -291,15 +291,23 @@ test_command_timeout() {
 	expect_match "dmesg: RESET_WQ timed out" \
 		"idxd $DEV: command RESET_WQ \\(operand 0x2\\) timed out after 1000 ms" \
 		"$(dmesg | tail -n 5)"
-	devlink health recover $DL reporter device 2>/dev/null
+	# a WQ that cannot be reset takes the device down, to be reset
+	expect_match "WQ 0 went down with the device" \
+		"idxd $DEV: the failed device did not reset: its WQs' work waits for a reset" \
+		"$(dmesg | tail -n 5)"
+	out=$(devlink health recover $DL reporter device 2>&1)
 	result $((!$?)) "a second recover fails too"
-	expect_match "dmesg: its RESET_WQ is not sent" \
-		"idxd $DEV: command RESET_WQ \\(operand 0x2\\) not sent: an earlier command is still active" \
+	expect_match "extack: the device reset failed" \
+		"device reset failed, see dmesg" "$out"
+	expect_match "dmesg: its RESET_DEVICE is not sent" \
+		"idxd $DEV: command RESET_DEVICE \\(operand 0x0\\) not sent: an earlier command is still active" \
 		"$(dmesg | tail -n 5)"
 	# the device now runs the first RESET_WQ, late
 	test_window $TEST_HOLD 0
 	devlink health recover $DL reporter device
-	result $? "recover succeeds once the device has ended it"
+	result $? "recover resets the device once it has ended that"
+	expect_match "WQ 0's channel copies again" "$COPIES_OK" \
+		"$(copies ${DMA}chan0)"
 	expect_match "WQ 1's channel copies again" "$COPIES_OK" \
 		"$(copies ${DMA}chan1)"
 }
@@ -407,7 +415,7 @@ test_unload() {
 cd "$(dirname "$0")" || exit 1
 . ./ktap.sh
 echo "KTAP version 1"
-echo "1..93"
+echo "1..96"
 test_instance
 test_resources
 test_param

@@ -355,6 +355,8 @@ static int idxd_terminate_all(struct dma_chan *chan)
 
 	spin_lock_irqsave(&c->lock, flags);
 	idxd_take_pending(c, &dropped);
+	list_for_each_entry(desc, &dropped, node)
+		dma_descriptor_unmap(&desc->txd);
 	list_for_each_entry(desc, &c->active, node) {
 		desc->txd.callback = NULL;
 		desc->txd.callback_result = NULL;
@@ -508,11 +510,27 @@ static void idxd_dma_release(struct dma_device *dma)
 	spin_unlock(&idxd_dma_orphans_lock);
 }
 
-/* Module unload: no client can hold a channel of ours any more. */
+static bool idxd_dma_no_chan(struct dma_chan *chan, void *param)
+{
+	return false;
+}
+
+/*
+ * Module unload: no client holds a channel of ours any more, but the
+ * last one's dma_release_channel() may still be finishing, under
+ * dmaengine's list mutex, after it dropped the module.  Asking for a
+ * channel nobody matches takes and releases that mutex: a barrier.
+ */
 void idxd_dma_orphans_free(void)
 {
 	struct idxd_dma *d, *next;
+	dma_cap_mask_t mask;
 
+	if (list_empty(&idxd_dma_orphans))
+		return;
+	dma_cap_zero(mask);
+	dma_cap_set(DMA_MEMCPY, mask);
+	dma_request_channel(mask, idxd_dma_no_chan, NULL);
 	list_for_each_entry_safe(d, next, &idxd_dma_orphans, orphan)
 		idxd_dma_free(d);
 }

@@ -206,7 +206,11 @@ MODULE_DEVICE_TABLE(pci, idxd_pci_ids);
 /* Reboot or kexec: the device must not DMA into the next kernel. */
 static void idxd_shutdown(struct pci_dev *pdev)
 {
-	idxd_device_quiesce(pci_get_drvdata(pdev));
+	struct idxd_device *idxd = pci_get_drvdata(pdev);
+
+	/* no recovery may bring it back afterwards */
+	idxd_health_stop(idxd);
+	idxd_device_quiesce(idxd);
 }
 
 static struct pci_driver idxd_pci_driver = {

@@ -165,8 +165,12 @@ static int idxd_wqs_recover(struct idxd_device *idxd,
 		if (wq->state != IDXD_WQ_FAILED)
 			continue;
 		ret = idxd_wq_reset(wq);
-		if (!ret)
+		if (ret) {
+			/* the device does not do as told: reset it next time */
+			idxd_device_fail_locked(idxd);
+		} else {
 			ret = idxd_wq_start(wq);
+		}
 		if (ret) {
 			NL_SET_ERR_MSG_FMT_MOD(extack,
 					       "WQ %u not enabled again, see dmesg",
@@ -223,6 +227,11 @@ int idxd_recover(struct idxd_device *idxd, struct netlink_ext_ack *extack)
 	int ret;
 
 	mutex_lock(&idxd->dev_lock);
+	if (!idxd->live) {
+		NL_SET_ERR_MSG_MOD(extack, "the device is going away");
+		mutex_unlock(&idxd->dev_lock);
+		return -ENODEV;
+	}
 	sts.bits = ioread32(idxd->regs + IDXD_GENSTATS_OFFSET);
 	if (idxd->failed || sts.state != IDXD_DEVICE_STATE_ENABLED)
 		ret = idxd_device_recover(idxd, extack);
