@@ -171,6 +171,14 @@ COPIES_OK='^ok 2 2 rounds of 8 copies in flight match: 0$'
 # prep refuses while the WQ is down
 COPIES_REFUSED='^not ok 2 1 rounds of 8 copies in flight match: -12$'
 
+# two results: each host channel copies (again)
+both_channels_copy() {
+	expect_match "WQ 0's channel copies again" "$COPIES_OK" \
+		"$(copies ${DMA}chan0)"
+	expect_match "WQ 1's channel copies again" "$COPIES_OK" \
+		"$(copies ${DMA}chan1)"
+}
+
 wq_json() {
 	echo "{\"wq\":$1,\"owner\":\"host\",\"state\":\"$2\"}"
 }
@@ -272,10 +280,7 @@ test_disable_wq_fails() {
 	expect_match "dmesg: reset, WQs enabled again" \
 		"idxd $DEV: device reset and its WQs enabled again" \
 		"$(dmesg | tail -n 5)"
-	expect_match "WQ 0's channel copies again" "$COPIES_OK" \
-		"$(copies ${DMA}chan0)"
-	expect_match "WQ 1's channel copies again" "$COPIES_OK" \
-		"$(copies ${DMA}chan1)"
+	both_channels_copy
 }
 
 # a command the device sits on times out; the next is not even sent
@@ -306,10 +311,7 @@ test_command_timeout() {
 	test_window $TEST_HOLD 0
 	devlink health recover $DL reporter device
 	result $? "recover resets the device once it has ended that"
-	expect_match "WQ 0's channel copies again" "$COPIES_OK" \
-		"$(copies ${DMA}chan0)"
-	expect_match "WQ 1's channel copies again" "$COPIES_OK" \
-		"$(copies ${DMA}chan1)"
+	both_channels_copy
 }
 
 # a halt whose reset fails stays down until a reset works
@@ -328,10 +330,7 @@ test_failed_reset() {
 		"$(dmesg | tail -n 5)"
 	devlink health recover $DL reporter device
 	result $? "the next recover resets the device"
-	expect_match "WQ 0's channel copies again" "$COPIES_OK" \
-		"$(copies ${DMA}chan0)"
-	expect_match "WQ 1's channel copies again" "$COPIES_OK" \
-		"$(copies ${DMA}chan1)"
+	both_channels_copy
 }
 
 # wait until the device's WQs hold $1 descriptors (BAR0, where the
@@ -400,10 +399,7 @@ test_partial_recovery() {
 		"$(copies ${DMA}chan0)"
 	devlink health recover $DL reporter device
 	result $? "the next recover brings the device back"
-	expect_match "WQ 0's channel copies again" "$COPIES_OK" \
-		"$(copies ${DMA}chan0)"
-	expect_match "WQ 1's channel copies again" "$COPIES_OK" \
-		"$(copies ${DMA}chan1)"
+	both_channels_copy
 }
 
 test_unload() {
