@@ -470,11 +470,18 @@ static const struct idxd_wq_ops idxd_chan_ops = {
 	.start = idxd_chan_start,
 };
 
-static void idxd_chan_free(struct idxd_dma *d, struct idxd_chan *c)
+/* While bound: after unbind, DMA memory may outlive the IOMMU's hold. */
+static void idxd_chan_free_comps(struct idxd_dma *d, struct idxd_chan *c)
 {
 	if (c->comps)
 		dma_free_coherent(&d->pdev->dev, c->size * sizeof(*c->comps),
 				  c->comps, c->comps_dma);
+	c->comps = NULL;
+}
+
+static void idxd_chan_free(struct idxd_dma *d, struct idxd_chan *c)
+{
+	idxd_chan_free_comps(d, c);
 	kfree(c->descs);
 }
 
@@ -538,6 +545,7 @@ void idxd_dma_orphans_free(void)
 static void idxd_dma_put(void *data)
 {
 	struct idxd_dma *d = data;
+	unsigned int i;
 
 	if (!d->registered) {
 		idxd_dma_free(d);
@@ -547,8 +555,17 @@ static void idxd_dma_put(void *data)
 	d->unregistering = current;
 	dma_async_device_unregister(&d->dma);
 	d->unregistering = NULL;
-	if (d->released)
+	if (d->released) {
 		idxd_dma_free(d);
+		return;
+	}
+	/*
+	 * A client still holds a channel: it keeps the descriptors it may
+	 * point to, but the stopped channel never reads a completion record
+	 * again, so those go now, with the device still bound.
+	 */
+	for (i = 0; i < d->nr_chans; i++)
+		idxd_chan_free_comps(d, &d->chans[i]);
 }
 
 static int idxd_chan_slots_init(struct idxd_dma *d, struct idxd_chan *c)
