@@ -171,6 +171,13 @@ COPIES_OK='^ok 2 2 rounds of 8 copies in flight match: 0$'
 # prep refuses while the WQ is down
 COPIES_REFUSED='^not ok 2 1 rounds of 8 copies in flight match: -12$'
 
+# two results: recovery fails $1 (a description), its extack says $2
+recover_fails() {
+	out=$(devlink health recover $DL reporter device 2>&1)
+	result $((!$?)) "recover fails $1"
+	expect_match "extack: $2" "$2" "$out"
+}
+
 # two results: each host channel copies (again)
 both_channels_copy() {
 	expect_match "WQ 0's channel copies again" "$COPIES_OK" \
@@ -242,11 +249,7 @@ test_failed_wq_recovery() {
 	wait_errors 3
 	result $? "WQ 1 fails again"
 	fail_command $CMD_ENABLE_WQ
-	out=$(devlink health recover $DL reporter device 2>&1)
-	rc=$?
-	result $((!rc)) "recover fails when ENABLE_WQ fails"
-	expect_match "extack names the WQ" "WQ 1 not enabled again, see dmesg" \
-		"$out"
+	recover_fails "when ENABLE_WQ fails" "WQ 1 not enabled again, see dmesg"
 	expect_match "dmesg names the command and the code" \
 		"idxd $DEV: command ENABLE_WQ \\(operand 0x1\\) failed: CMDSTS error 0x3" \
 		"$(dmesg | tail -n 5)"
@@ -289,10 +292,8 @@ test_command_timeout() {
 	wait_errors 5
 	result $? "WQ 1 fails once more"
 	test_window $TEST_HOLD $HOLD_CMDS
-	out=$(devlink health recover $DL reporter device 2>&1)
-	result $((!$?)) "recover fails while the device sits on RESET_WQ"
-	expect_match "extack names the WQ" "WQ 1 not enabled again, see dmesg" \
-		"$out"
+	recover_fails "while the device sits on RESET_WQ" \
+		"WQ 1 not enabled again, see dmesg"
 	expect_match "dmesg: RESET_WQ timed out" \
 		"idxd $DEV: command RESET_WQ \\(operand 0x2\\) timed out after 1000 ms" \
 		"$(dmesg | tail -n 5)"
@@ -300,10 +301,7 @@ test_command_timeout() {
 	expect_match "WQ 0 went down with the device" \
 		"idxd $DEV: the failed device did not reset: its WQs' work waits for a reset" \
 		"$(dmesg | tail -n 5)"
-	out=$(devlink health recover $DL reporter device 2>&1)
-	result $((!$?)) "a second recover fails too"
-	expect_match "extack: the device reset failed" \
-		"device reset failed, see dmesg" "$out"
+	recover_fails "a second time" "device reset failed, see dmesg"
 	expect_match "dmesg: its RESET_DEVICE is not sent" \
 		"idxd $DEV: command RESET_DEVICE \\(operand 0x0\\) not sent: an earlier command is still active" \
 		"$(dmesg | tail -n 5)"
@@ -321,10 +319,7 @@ test_failed_reset() {
 	wait_errors 6
 	result $? "the device halts"
 	fail_command $CMD_RESET_DEVICE
-	out=$(devlink health recover $DL reporter device 2>&1)
-	result $((!$?)) "recover fails when RESET_DEVICE fails"
-	expect_match "extack says the reset failed" \
-		"device reset failed, see dmesg" "$out"
+	recover_fails "when RESET_DEVICE fails" "device reset failed, see dmesg"
 	expect_match "dmesg names the command and the code" \
 		"idxd $DEV: command RESET_DEVICE \\(operand 0x0\\) failed: CMDSTS error 0x3" \
 		"$(dmesg | tail -n 5)"
@@ -388,10 +383,7 @@ test_partial_recovery() {
 	wait_errors 9
 	result $? "the device halts again"
 	fail_command $CMD_ENABLE_WQ 1
-	out=$(devlink health recover $DL reporter device 2>&1)
-	result $((!$?)) "recover fails at WQ 1's ENABLE_WQ"
-	expect_match "extack names WQ 1" "WQ 1 not enabled again, see dmesg" \
-		"$out"
+	recover_fails "at WQ 1's ENABLE_WQ" "WQ 1 not enabled again, see dmesg"
 	devlink health dump clear $DL reporter device
 	expect_match "dump: WQ 0 is down again too, not left running" \
 		"\"wqs\":\\[$(wq_json 0 failed),$(wq_json 1 failed)\\]" "$(dump)"
