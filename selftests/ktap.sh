@@ -2,7 +2,7 @@
 #
 # KTAP results for the shell suites: source it (suites stage it next to
 # their script, see shell.mk), print "KTAP version 1" and the plan, then
-# report each result with one of these.
+# report each result with one of these.  Also: dmesg_mark/dmesg_new.
 
 n=0
 
@@ -30,6 +30,15 @@ expect() {
 	status=$?
 	[ $status -eq 0 ] || echo "# $1: want '$2', got '$3'"
 	result $status "$1"
+}
+
+# dmesg_mark, then dmesg_new: the kernel's messages since the mark
+dmesg_mark() {
+	DMESG_MARK=$(dmesg | wc -l)
+}
+
+dmesg_new() {
+	dmesg | tail -n +"$((DMESG_MARK + 1))"
 }
 
 # expect_match DESCRIPTION REGEX TEXT: TEXT has a line matching REGEX

@@ -26,16 +26,8 @@ no_leaks() {
 		! devlink dev show | grep -q "^pci/$DEV\$"
 }
 
-dmesg_new() {
-	dmesg | tail -n +"$((DMESG_MARK + 1))"
-}
-
-mark_dmesg() {
-	DMESG_MARK=$(dmesg | wc -l)
-}
-
 test_probe() {
-	mark_dmesg
+	dmesg_mark
 	case $(modinfo -n idxd) in
 	*/updates/*) status=0 ;;
 	*) status=1 ;;
@@ -84,7 +76,7 @@ fail_command() {
 # $1 command code, $2 its name, $3 the operand probe gives it
 test_failed_command() {
 	rmmod idxd
-	mark_dmesg
+	dmesg_mark
 	fail_command "$1"
 	modprobe idxd
 	check "probe fails when $2 fails" test ! -e "$PCI/driver"
@@ -106,7 +98,7 @@ test_failed_commands() {
 # $1 the value, $2 what the device has
 test_bad_host_wqs() {
 	rmmod idxd
-	mark_dmesg
+	dmesg_mark
 	modprobe idxd host_wqs="$1"
 	check "host_wqs=$1 fails the probe" test ! -e "$PCI/driver"
 	dmesg_new | grep -q "idxd $DEV: host_wqs=$1: this device takes 1 to $2"

@@ -16,11 +16,10 @@ echo "1..6"
 
 grep -qw movdir64b /proc/cpuinfo
 result $((!$?)) "the CPU does not offer MOVDIR64B"
-mark=$(dmesg | wc -l)
+dmesg_mark
 modprobe idxd
 result $? "idxd loads"
-dmesg | tail -n +"$((mark + 1))" |
-	grep -q "idxd $DEV: .*portal writes by 8-byte stores (no MOVDIR64B)$"
+dmesg_new | grep -q "idxd $DEV: .*portal writes by 8-byte stores (no MOVDIR64B)$"
 result $? "probe says it writes descriptors with 8-byte stores"
 
 insmod ./dma_memcpy_test.ko inflight=32 rounds=16

@@ -14,11 +14,10 @@ cd "$(dirname "$0")" || exit 1
 echo "KTAP version 1"
 echo "1..5"
 
-mark=$(dmesg | wc -l)
+dmesg_mark
 modprobe idxd
 result $? "idxd loads"
-dmesg | tail -n +"$((mark + 1))" |
-	grep -q "idxd $DEV: PASID: not enabled (needs an IOMMU in scalable mode): no subfunctions$"
+dmesg_new | grep -q "idxd $DEV: PASID: not enabled (needs an IOMMU in scalable mode): no subfunctions$"
 result $? "probe says PASIDs are not enabled"
 expect_match "devlink has no PASIDs to share" \
 	"name pasids size 0 occ 0 " "$(devlink resource show $DL 2>&1)"
