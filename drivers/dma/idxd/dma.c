@@ -702,6 +702,5 @@ int idxd_dma_setup(struct idxd_device *idxd)
 		return ret;
 	}
 	d->registered = true;
-	idxd->dma = d;
 	return 0;
 }

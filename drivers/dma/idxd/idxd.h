@@ -84,8 +84,6 @@ struct idxd_wq {
 	void *priv;			/* the owner's */
 };
 
-struct idxd_dma;
-
 struct idxd_device {
 	struct pci_dev *pdev;
 	void __iomem *regs;
@@ -102,9 +100,8 @@ struct idxd_device {
 	struct mutex dev_lock;
 	struct idxd_wq *wqs;		/* caps.wq.num_wqs of them */
 	unsigned int host_wqs;		/* WQs 0..host_wqs-1 serve the host */
-	bool failed;			/* halted: only a reset helps */
+	bool failed;			/* only a device reset helps now */
 	bool live;			/* probed, devlink registered */
-	struct idxd_dma *dma;		/* the host WQs' channels */
 
 	/* devlink: resource occupancy, and the WQ size a new SF gets */
 	u64 occ[IDXD_RES_MAX];
