@@ -50,8 +50,13 @@
 #define DSA_TEST_SWERR_WQ_VALID		0x100
 #define DSA_TEST_SWERR_WQ_SHIFT		16
 
-/* Writing 1 halts the device (GENSTS.state = HALT, halt interrupt). */
+/*
+ * Writing bit 0 halts the device (GENSTS.state = HALT, halt interrupt);
+ * bits 2:1 are the GENSTS.reset_type the halt reports (what it takes to
+ * bring the device back: 0 RESET_DEVICE, 1 FLR, 2 warm, 3 cold reset).
+ */
 #define DSA_TEST_HALT			0x28
+#define DSA_TEST_HALT_RESET_SHIFT	1
 
 /* read-only: descriptors executed since reset, including batch members */
 #define DSA_TEST_DESC_COUNT		0x30
@@ -61,6 +66,38 @@
  * for tests that cannot map BAR0 while a driver owns it
  */
 #define DSA_TEST_QUEUED			0x38
+
+/*
+ * An error that arrives between a driver's read of SWERR and its
+ * acknowledgement: a non-zero value (encoded as for RAISE_SWERR) is
+ * recorded right after the next read of SWERR's first 8 bytes has taken
+ * its value.  One-shot; reads back non-zero until consumed.
+ */
+#define DSA_TEST_SWERR_ON_READ		0x40
+
+/*
+ * A slow engine: every descriptor takes at least this many microseconds
+ * (bits 23:0) to execute, drains included.  0 turns it off.
+ */
+#define DSA_TEST_DELAY_US		0x48
+
+/*
+ * Out-of-order completion, as a device with several engines per group
+ * gives: writing N (non-zero) sets the next descriptor an engine takes
+ * aside, to run after N later descriptors have run; writing 0 runs it
+ * now.  A halt, a reset or an abort of its WQ abandons it (no completion,
+ * as for any descriptor in flight); DISABLE_WQ and drains run it.  Reads
+ * 1 while a descriptor is set aside or the next one will be.
+ */
+#define DSA_TEST_DEFER			0x50
+
+/*
+ * read-only: the device's own WQCFG table, 32 bytes per WQ from here,
+ * for tests whose driver owns BAR0 (the driver's view may differ from
+ * what the device holds)
+ */
+#define DSA_TEST_WQCFG			0x800
+#define DSA_TEST_WQCFG_STRIDE		32
 
 /*
  * Performance monitoring events the model counts (its own encoding: a

@@ -348,6 +348,7 @@ static bool dsa_test_fails_cmd(DsaState *s, uint32_t code)
 void dsa_cmd_run(DsaState *s)
 {
     union idxd_command_reg cmd = s->cmd;
+    uint32_t gen = s->reset_gen;
     uint32_t result = 0;
     uint8_t err;
 
@@ -357,6 +358,10 @@ void dsa_cmd_run(DsaState *s)
         s->fail_cmd = 0;
     } else {
         err = dsa_cmd_exec(s, cmd.cmd, cmd.operand, &result);
+    }
+    /* a drain drops the BQL: a reset meanwhile ended the command */
+    if (gen != s->reset_gen) {
+        return;
     }
     s->cmdsts.bits = err | (result << IDXD_CMDSTS_RES_SHIFT);
     if (cmd.int_req) {

@@ -66,7 +66,13 @@ MemTxResult dsa_dma_rw(const DsaJob *job, uint64_t addr, void *buf,
     if (!locked) {
         qemu_mutex_lock_iothread();
     }
-    ret = dma_memory_rw(job->as, addr, buf, len, dir, MEMTXATTRS_UNSPECIFIED);
+    /* a reset abandoned the job: it touches memory no more */
+    if (job->gen != job->dev->reset_gen) {
+        ret = MEMTX_ERROR;
+    } else {
+        ret = dma_memory_rw(job->as, addr, buf, len, dir,
+                            MEMTXATTRS_UNSPECIFIED);
+    }
     if (!locked) {
         qemu_mutex_unlock_iothread();
     }

@@ -127,6 +127,12 @@ static uint8_t dsa_check_desc(DsaState *s, const DsaJob *job,
     return 0;
 }
 
+/* A reset since the job was taken abandoned it: it reports nothing. */
+static bool dsa_job_abandoned(const DsaJob *job)
+{
+    return qatomic_read(&job->dev->reset_gen) != job->gen;
+}
+
 static void dsa_job_swerr(DsaState *s, const DsaJob *job, uint8_t code,
                           const struct dsa_completion_record *cr)
 {
@@ -147,7 +153,9 @@ static void dsa_job_swerr(DsaState *s, const DsaJob *job, uint8_t code,
         err.fault_rw = cr->fault_info & DSA_COMP_FAULT_WRITE;
     }
     qemu_mutex_lock_iothread();
-    dsa_swerr_record(s, &err);
+    if (!dsa_job_abandoned(job)) {
+        dsa_swerr_record(s, &err);
+    }
     qemu_mutex_unlock_iothread();
 }
 
@@ -191,6 +199,10 @@ static void dsa_complete(DsaState *s, const DsaJob *job,
     bool error = cr->status != DSA_COMP_SUCCESS &&
                  cr->status != DSA_COMP_SUCCESS_PRED;
 
+    if (dsa_job_abandoned(job)) {
+        return;
+    }
+
     if ((flags & IDXD_OP_FLAG_RCR) ||
         ((flags & IDXD_OP_FLAG_CRAV) && cr->status != DSA_COMP_SUCCESS)) {
         if (!(flags & IDXD_OP_FLAG_CRAV)) {
@@ -203,6 +215,10 @@ static void dsa_complete(DsaState *s, const DsaJob *job,
     }
 
     qemu_mutex_lock_iothread();
+    if (dsa_job_abandoned(job)) {
+        qemu_mutex_unlock_iothread();
+        return;
+    }
     dsa_perf_count(s, DSA_PERF_CAT_ENGINE, DSA_PERF_ENG_COMPLETED, 1);
     if (error) {
         dsa_perf_count(s, DSA_PERF_CAT_ENGINE, DSA_PERF_ENG_ERRORS, 1);
@@ -243,32 +259,72 @@ uint8_t dsa_run_job(DsaState *s, DsaJob *job)
     return status;
 }
 
+/* The test window's slow engine: a descriptor takes at least this long. */
+static void dsa_test_delay(DsaState *s)
+{
+    uint32_t us = qatomic_read(&s->delay_us);
+
+    if (us) {
+        g_usleep(us);
+    }
+}
+
 static void dsa_run_job_unlocked(DsaState *s, DsaJob *job)
 {
     qemu_mutex_unlock_iothread();
+    dsa_test_delay(s);
     dsa_run_job(s, job);
     qemu_mutex_lock_iothread();
 }
 
-/* With the BQL: run what @wq holds now, ignoring the test hold. */
+/* With the BQL: a reset, halt or abort abandons the job set aside. */
+void dsa_engine_drop_deferred(DsaState *s, int wq)
+{
+    if (s->deferred && (wq < 0 || s->defer_job.wq == wq)) {
+        s->deferred = false;
+    }
+}
+
+/* With the BQL: the job set aside runs next (DSA_TEST_DEFER 0). */
+void dsa_engine_release_deferred(DsaState *s)
+{
+    s->defer_arm = 0;
+    s->defer_left = 0;
+    dsa_engine_kick(s);
+}
+
+/* With the BQL: run the job set aside if it came from @wq. */
+static void dsa_run_deferred_of(DsaState *s, int wq)
+{
+    DsaJob job;
+
+    if (s->deferred && s->defer_job.wq == wq) {
+        job = s->defer_job;
+        s->deferred = false;
+        dsa_run_job_unlocked(s, &job);
+    }
+}
+
+/*
+ * With the BQL: run what @wq holds now, ignoring the test hold; what an
+ * engine holds for it (a deferred job) finishes first.
+ */
 void dsa_engine_drain_wq(DsaState *s, int wq)
 {
     uint32_t n = s->wqs[wq].count;
     DsaJob job;
 
+    dsa_run_deferred_of(s, wq);
     while (n-- && dsa_wq_pop(s, wq, &job)) {
         dsa_run_job_unlocked(s, &job);
     }
 }
 
 /* Round robin over the enabled WQs. */
-static bool dsa_next_job(DsaState *s, DsaJob *job)
+static bool dsa_pop_next(DsaState *s, DsaJob *job)
 {
     uint32_t i, wq;
 
-    if (s->hold || !dsa_enabled(s)) {
-        return false;
-    }
     for (i = 0; i < s->num_wqs; i++) {
         wq = (s->next_wq + i) % s->num_wqs;
         if (s->wqs[wq].cfg.wq_state == IDXD_WQ_DEV_ENABLED &&
@@ -278,6 +334,38 @@ static bool dsa_next_job(DsaState *s, DsaJob *job)
         }
     }
     return false;
+}
+
+/*
+ * The next job to run: the one set aside once its turn came, else the
+ * next queued one, which DSA_TEST_DEFER may set aside first.
+ */
+static bool dsa_next_job(DsaState *s, DsaJob *job)
+{
+    if (s->hold || !dsa_enabled(s)) {
+        return false;
+    }
+    if (s->deferred && !s->defer_left) {
+        *job = s->defer_job;
+        s->deferred = false;
+        return true;
+    }
+    if (!dsa_pop_next(s, job)) {
+        return false;
+    }
+    if (s->defer_arm && !s->deferred) {
+        s->defer_job = *job;
+        s->deferred = true;
+        s->defer_left = s->defer_arm;
+        s->defer_arm = 0;
+        if (!dsa_pop_next(s, job)) {
+            return false;
+        }
+    }
+    if (s->deferred && s->defer_left) {
+        s->defer_left--;
+    }
+    return true;
 }
 
 static void *dsa_engine_thread(void *opaque)

@@ -62,6 +62,13 @@ static bool dsa_check_props(DsaState *s, Error **errp)
                    IDXD_IMS_MULT, 63 * IDXD_IMS_MULT);
         return false;
     }
+    /* the widths of WQCAP.num_wqs, WQCAP.total_wq_size, OFFSETS.wqcfg */
+    if (s->num_wqs_reported > UINT8_MAX ||
+        s->wq_entries_reported > UINT16_MAX ||
+        s->wqcfg_table_reported > UINT16_MAX) {
+        error_setg(errp, "x-*-reported values must fit their register field");
+        return false;
+    }
     if (s->max_xfer_shift > 31 || s->max_batch_shift > 15 ||
         s->max_batch_shift < 1) {
         error_setg(errp, "max-xfer-shift must be <= 31, "
@@ -101,6 +108,14 @@ static void dsa_init_caps(DsaState *s)
 
     s->engcap.bits = 0;
     s->engcap.num_engines = s->num_engines;
+
+    /* hostile values a driver must survive (x-*-reported properties) */
+    if (s->num_wqs_reported >= 0) {
+        s->wqcap.num_wqs = s->num_wqs_reported;
+    }
+    if (s->wq_entries_reported >= 0) {
+        s->wqcap.total_wq_size = s->wq_entries_reported;
+    }
 
     memset(s->opcap, 0, sizeof(s->opcap));
     for (i = 0; i < ARRAY_SIZE(dsa_supported_ops); i++) {
@@ -142,6 +157,9 @@ static void dsa_layout_bar0(DsaState *s)
     s->offsets.msix_perm = s->msix_perm_off / IDXD_TABLE_MULT;
     s->offsets.ims = s->ims_off / IDXD_TABLE_MULT;
     s->offsets.perfmon = s->perfmon_off / IDXD_TABLE_MULT;
+    if (s->wqcfg_table_reported >= 0) {
+        s->offsets.wqcfg = s->wqcfg_table_reported;
+    }
 
     s->bar2_size = pow2ceil(s->num_wqs * IDXD_PORTALS_PER_WQ *
                             IDXD_PORTAL_SIZE);
@@ -212,11 +230,20 @@ static void dsa_init_bars(DsaState *s)
     }
 }
 
-/* Power-on state: the registers, an idle command unit, no test faults. */
+/*
+ * Power-on state, also after a function level reset: the registers, an
+ * idle command unit, no test faults.  Work and commands in progress are
+ * abandoned; the PASID capability is disabled again (software restores
+ * it, as after any FLR).
+ */
 static void dsa_reset(DeviceState *dev)
 {
     DsaState *s = INTEL_DSA(dev);
+    PCIDevice *pdev = PCI_DEVICE(s);
 
+    qatomic_inc(&s->reset_gen);
+    dsa_engine_drop_deferred(s, -1);
+    pci_set_word(pdev->config + DSA_PASID_CAP_OFFSET + PCI_PASID_CTRL, 0);
     dsa_regs_reset(s);
     s->cmd.bits = 0;
     s->cmdsts.bits = 0;
@@ -226,6 +253,18 @@ static void dsa_reset(DeviceState *dev)
     s->fail_desc = 0;
     s->fail_cmd = 0;
     s->desc_count = 0;
+    s->swerr_on_read = 0;
+    qatomic_set(&s->delay_us, 0);
+    s->defer_arm = 0;
+    s->defer_left = 0;
+}
+
+/* A write of Initiate Function Level Reset resets the function. */
+static void dsa_config_write(PCIDevice *pdev, uint32_t addr, uint32_t val,
+                             int len)
+{
+    pci_default_write_config(pdev, addr, val, len);
+    pcie_cap_flr_write_config(pdev, addr, val, len);
 }
 
 static void dsa_realize(PCIDevice *pdev, Error **errp)
@@ -245,6 +284,7 @@ static void dsa_realize(PCIDevice *pdev, Error **errp)
         error_setg(errp, "cannot add the PCI Express capability");
         goto err_tables;
     }
+    pcie_cap_flr_init(pdev);
     dsa_init_bars(s);
     if (msix_init(pdev, s->msix_vectors, &s->bar0, IDXD_MMIO_BAR,
                   s->msix_table_off, &s->bar0, IDXD_MMIO_BAR,
@@ -286,6 +326,11 @@ static Property dsa_properties[] = {
     DEFINE_PROP_UINT8("max-xfer-shift", DsaState, max_xfer_shift, 31),
     DEFINE_PROP_UINT8("max-batch-shift", DsaState, max_batch_shift, 10),
     DEFINE_PROP_BOOL("test-bar", DsaState, test_bar, false),
+    DEFINE_PROP_INT32("x-num-wqs-reported", DsaState, num_wqs_reported, -1),
+    DEFINE_PROP_INT32("x-wq-entries-reported", DsaState, wq_entries_reported,
+                      -1),
+    DEFINE_PROP_INT32("x-wqcfg-table-reported", DsaState,
+                      wqcfg_table_reported, -1),
     DEFINE_PROP_END_OF_LIST(),
 };
 
@@ -302,6 +347,7 @@ static void dsa_class_init(ObjectClass *klass, void *data)
 
     k->realize = dsa_realize;
     k->exit = dsa_exit;
+    k->config_write = dsa_config_write;
     k->vendor_id = PCI_VENDOR_ID_INTEL;
     k->device_id = PCI_DEVICE_ID_INTEL_DSA;
     k->revision = 0;

@@ -30,6 +30,7 @@ void dsa_wq_abort(DsaState *s, int wq)
     w->head = 0;
     w->count = 0;
     w->cfg.occupancy = 0;
+    dsa_engine_drop_deferred(s, wq);
 }
 
 static void dsa_submit_error(DsaState *s, int wq, const uint8_t *raw,
@@ -93,6 +94,8 @@ bool dsa_wq_pop(DsaState *s, int wq, DsaJob *job)
     job->max_xfer = 1U << w->cfg.max_xfer_shift;
     job->max_batch = 1U << w->cfg.max_batch_shift;
     job->as = dsa_dma_as(s, job->pasid_en, job->pasid);
+    job->dev = s;
+    job->gen = s->reset_gen;
     w->head = (w->head + 1) % s->wq_entries;
     w->count--;
     w->cfg.occupancy = w->count;

@@ -229,6 +229,9 @@ static uint64_t dsa_regs_read(void *opaque, hwaddr addr, unsigned size)
 
     if (addr < s->grpcfg_off) {
         val = dsa_reg_value(s, addr & ~7ULL);
+        if ((addr & ~7ULL) == IDXD_SWERR_OFFSET) {
+            dsa_test_swerr_read_hook(s);
+        }
     } else if (dsa_is_perfmon(s, addr)) {
         val = dsa_perf_read(s, (addr - s->perfmon_off) & ~7ULL);
     } else {

@@ -24,6 +24,20 @@ static uint64_t dsa_test_queued(DsaState *s)
     return n;
 }
 
+/* The device's WQCFG table, 8 bytes at a time. */
+static uint64_t dsa_test_wqcfg(DsaState *s, hwaddr addr)
+{
+    hwaddr rel = addr - DSA_TEST_WQCFG;
+    uint32_t wq = rel / DSA_TEST_WQCFG_STRIDE;
+    const uint8_t *cfg;
+
+    if (wq >= s->num_wqs) {
+        return 0;
+    }
+    cfg = (const uint8_t *)&s->wqs[wq].cfg;
+    return ldq_le_p(cfg + rel % DSA_TEST_WQCFG_STRIDE);
+}
+
 static uint64_t dsa_test_read(void *opaque, hwaddr addr, unsigned size)
 {
     DsaState *s = opaque;
@@ -42,12 +56,21 @@ static uint64_t dsa_test_read(void *opaque, hwaddr addr, unsigned size)
         return qatomic_read(&s->desc_count);
     case DSA_TEST_QUEUED:
         return dsa_test_queued(s);
+    case DSA_TEST_SWERR_ON_READ:
+        return s->swerr_on_read;
+    case DSA_TEST_DELAY_US:
+        return qatomic_read(&s->delay_us);
+    case DSA_TEST_DEFER:
+        return s->deferred || s->defer_arm;
+    case DSA_TEST_WQCFG ... DSA_TEST_BAR_SIZE - 1:
+        return dsa_test_wqcfg(s, addr);
     default:
         return 0;
     }
 }
 
-static void dsa_test_swerr(DsaState *s, uint64_t val)
+/* An error as RAISE_SWERR encodes it, recorded as the hardware would. */
+void dsa_test_raise_swerr(DsaState *s, uint64_t val)
 {
     union sw_err_reg err = { };
 
@@ -57,6 +80,34 @@ static void dsa_test_swerr(DsaState *s, uint64_t val)
         err.wq_idx = (val >> DSA_TEST_SWERR_WQ_SHIFT) & 0xff;
     }
     dsa_swerr_record(s, &err);
+}
+
+/* After a read of SWERR took its value: the error SWERR_ON_READ armed. */
+void dsa_test_swerr_read_hook(DsaState *s)
+{
+    uint64_t val = s->swerr_on_read;
+
+    if (val) {
+        s->swerr_on_read = 0;
+        dsa_test_raise_swerr(s, val);
+    }
+}
+
+static void dsa_test_halt(DsaState *s, uint64_t val)
+{
+    if (val & 1) {
+        dsa_halt(s);
+        s->gensts.reset_type = (val >> DSA_TEST_HALT_RESET_SHIFT) & 3;
+    }
+}
+
+static void dsa_test_defer(DsaState *s, uint64_t val)
+{
+    if (val) {
+        s->defer_arm = val;
+    } else {
+        dsa_engine_release_deferred(s);
+    }
 }
 
 static void dsa_test_write(void *opaque, hwaddr addr, uint64_t val,
@@ -77,12 +128,19 @@ static void dsa_test_write(void *opaque, hwaddr addr, uint64_t val,
         s->fail_cmd = val & 0xffffff;
         break;
     case DSA_TEST_RAISE_SWERR:
-        dsa_test_swerr(s, val);
+        dsa_test_raise_swerr(s, val);
         break;
     case DSA_TEST_HALT:
-        if (val & 1) {
-            dsa_halt(s);
-        }
+        dsa_test_halt(s, val);
+        break;
+    case DSA_TEST_SWERR_ON_READ:
+        s->swerr_on_read = val;
+        break;
+    case DSA_TEST_DELAY_US:
+        qatomic_set(&s->delay_us, val & 0xffffff);
+        break;
+    case DSA_TEST_DEFER:
+        dsa_test_defer(s, val);
         break;
     }
 }

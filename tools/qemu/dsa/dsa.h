@@ -75,6 +75,8 @@ typedef struct DsaJob {
     AddressSpace *as;               /* resolved with the BQL held */
     bool in_batch;
     uint16_t batch_idx;
+    DsaState *dev;
+    uint32_t gen;                   /* dev->reset_gen when it was taken */
 } DsaJob;
 
 struct DsaState {
@@ -90,6 +92,10 @@ struct DsaState {
     uint8_t max_xfer_shift;
     uint8_t max_batch_shift;
     bool test_bar;
+    /* hostile capability values for driver tests; -1: the real ones */
+    int32_t num_wqs_reported;
+    int32_t wq_entries_reported;
+    int32_t wqcfg_table_reported;
 
     /* BAR0 layout, computed at realize */
     uint32_t grpcfg_off;
@@ -138,6 +144,11 @@ struct DsaState {
     bool stopping;
     bool cmd_pending;
     uint32_t next_wq;
+    /*
+     * Bumped by every reset (RESET_DEVICE, FLR, power-on): work and
+     * commands begun before it write nothing and signal nothing after.
+     */
+    uint32_t reset_gen;
 
     /* performance monitor */
     uint64_t perf_cfg[DSA_PERF_COUNTERS];
@@ -151,6 +162,12 @@ struct DsaState {
     uint8_t fail_desc;
     uint32_t fail_cmd;      /* DSA_TEST_FAIL_CMD: error, command, skip */
     uint64_t desc_count;
+    uint64_t swerr_on_read; /* DSA_TEST_SWERR_ON_READ */
+    uint32_t delay_us;      /* DSA_TEST_DELAY_US */
+    uint32_t defer_arm;     /* DSA_TEST_DEFER: the next job waits this many */
+    uint32_t defer_left;    /* jobs still to run before the deferred one */
+    bool deferred;          /* defer_job holds a descriptor set aside */
+    DsaJob defer_job;
 };
 
 /* dsa-regs.c */
@@ -170,6 +187,8 @@ void dsa_wq_reset_queue(DsaWq *wq);
 
 /* dsa-engine.c */
 void dsa_engine_start(DsaState *s);
+void dsa_engine_drop_deferred(DsaState *s, int wq);
+void dsa_engine_release_deferred(DsaState *s);
 void dsa_engine_stop(DsaState *s);
 void dsa_engine_kick(DsaState *s);
 void dsa_engine_drain_wq(DsaState *s, int wq);
@@ -206,6 +225,8 @@ void dsa_perf_write(DsaState *s, hwaddr reg, uint64_t val);
 
 /* dsa-test.c */
 extern const MemoryRegionOps dsa_test_ops;
+void dsa_test_raise_swerr(DsaState *s, uint64_t val);
+void dsa_test_swerr_read_hook(DsaState *s);
 
 static inline bool dsa_enabled(DsaState *s)
 {
