@@ -29,9 +29,12 @@ static unsigned int rounds = 8;
 module_param(rounds, uint, 0444);
 MODULE_PARM_DESC(rounds, "rounds of @inflight copies");
 
+static unsigned int wait_ms = 5000;
+module_param(wait_ms, uint, 0444);
+MODULE_PARM_DESC(wait_ms, "how long a round may take (default 5000 ms)");
+
 #define MAX_INFLIGHT		64
 #define MAX_COPY		(3 * PAGE_SIZE + 100)
-#define WAIT_MS			5000
 #define RESULTS_SIZE		2048
 
 struct copy {
@@ -91,7 +94,7 @@ static int copy_submit(struct copy *c)
  */
 static int wait_round(unsigned int n)
 {
-	unsigned long deadline = jiffies + msecs_to_jiffies(WAIT_MS);
+	unsigned long deadline = jiffies + msecs_to_jiffies(wait_ms);
 	unsigned int i;
 	int ret = 0;
 
@@ -99,7 +102,7 @@ static int wait_round(unsigned int n)
 		if (!wait_for_completion_timeout(&t.copies[i].done,
 						 max_t(long, deadline - jiffies, 1))) {
 			pr_err("copies still in flight after %u ms: staying loaded\n",
-			       WAIT_MS);
+			       wait_ms);
 			__module_get(THIS_MODULE);
 			return -ETIMEDOUT;
 		}

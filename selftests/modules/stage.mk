@@ -7,14 +7,15 @@
 TOP ?= $(abspath ../..)
 KDIR ?= /usr/src/linux-headers-$(ABI)
 TEST_MODULES_DIR := $(TOP)/selftests/modules
+TEST_MODULES := dma_memcpy_test.ko dma_status_test.ko
 
 stage-test-modules:
 	$(MAKE) -C $(KDIR) M=$(TEST_MODULES_DIR) modules
 	@mkdir -p $(OUTPUT)
-	cp $(TEST_MODULES_DIR)/dma_memcpy_test.ko $(OUTPUT)/
+	cp $(addprefix $(TEST_MODULES_DIR)/,$(TEST_MODULES)) $(OUTPUT)/
 
 clean-test-modules:
 	@test ! -f $(KDIR)/Makefile || $(MAKE) -C $(KDIR) M=$(TEST_MODULES_DIR) clean
-	rm -f $(OUTPUT)/dma_memcpy_test.ko
+	rm -f $(addprefix $(OUTPUT)/,$(TEST_MODULES))
 
 .PHONY: stage-test-modules clean-test-modules

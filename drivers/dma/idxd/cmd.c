@@ -5,6 +5,10 @@
  * command and the CMDSTS error code.  The device ignores a command
  * written while another is active, so after a timeout the next command
  * first waits for the old one to end.
+ *
+ * A command that drains a WQ (DISABLE_WQ) runs as long as the WQ's work
+ * does: its bound restarts whenever the WQ's occupancy falls, so a slow
+ * but moving drain is waited for and only a stuck one times out.
  */
 
 #include <linux/io.h>
@@ -44,38 +48,55 @@ static u32 idxd_cmdsts(struct idxd_device *idxd)
 }
 
 /*
+ * How long a drain may go without progress: a second, plus what the
+ * descriptor in flight may take at 1 GB/s (up to 2 s more at the largest
+ * transfer).
+ */
+static unsigned long idxd_drain_step(struct idxd_device *idxd)
+{
+	u64 max_xfer = 1ULL << idxd->caps.gen.max_xfer_shift;
+
+	return msecs_to_jiffies(IDXD_CMD_TIMEOUT_MS + (max_xfer >> 20));
+}
+
+/*
  * Wait for the completion interrupt, but let CMDSTS decide: a lost
  * interrupt does not fail a finished command, and a late one (from a
- * command that timed out before) does not end the wait early.
+ * command that timed out before) does not end the wait early.  With
+ * @drain_wq >= 0, the deadline moves on while that WQ's occupancy falls.
  */
-static u32 idxd_cmd_wait(struct idxd_device *idxd)
+static u32 idxd_cmd_wait(struct idxd_device *idxd, int drain_wq)
 {
 	unsigned long deadline = jiffies + msecs_to_jiffies(IDXD_CMD_TIMEOUT_MS);
+	unsigned int occ, low = UINT_MAX;
 	long left;
 	u32 sts;
 
+	if (drain_wq >= 0)
+		deadline = jiffies + idxd_drain_step(idxd);
 	for (;;) {
 		sts = idxd_cmdsts(idxd);
-		left = (long)(deadline - jiffies);
-		if (!(sts & IDXD_CMDSTS_ACTIVE) || left <= 0)
+		if (!(sts & IDXD_CMDSTS_ACTIVE))
 			return sts;
+		if (drain_wq >= 0) {
+			occ = idxd_wq_occupancy(idxd, drain_wq);
+			if (occ < low) {
+				low = occ;
+				deadline = jiffies + idxd_drain_step(idxd);
+			}
+		}
+		left = (long)(deadline - jiffies);
+		if (left <= 0)
+			return sts;
+		/* a drain is watched at least every 100 ms */
+		if (drain_wq >= 0)
+			left = min_t(long, left, msecs_to_jiffies(100));
 		wait_for_completion_timeout(&idxd->cmd_done, left);
 	}
 }
 
-/**
- * idxd_cmd_exec() - run one device command and wait for it
- * @idxd: the device
- * @cmd: the command
- * @operand: its operand
- * @result: where CMDSTS.result goes on success, or NULL
- *
- * Return: 0, -EBUSY if an earlier command never ended (not sent),
- * -ETIMEDOUT if this one is still active after the timeout, or -EIO if
- * the device reported an error; each is logged naming the command.
- */
-int idxd_cmd_exec(struct idxd_device *idxd, enum idxd_cmd cmd, u32 operand,
-		  u32 *result)
+static int __idxd_cmd_exec(struct idxd_device *idxd, enum idxd_cmd cmd,
+			   u32 operand, u32 *result, int drain_wq)
 {
 	union idxd_command_reg reg = {
 		.cmd = cmd,
@@ -96,11 +117,16 @@ int idxd_cmd_exec(struct idxd_device *idxd, enum idxd_cmd cmd, u32 operand,
 	}
 	reinit_completion(&idxd->cmd_done);
 	iowrite32(reg.bits, idxd->regs + IDXD_CMD_OFFSET);
-	sts = idxd_cmd_wait(idxd);
+	sts = idxd_cmd_wait(idxd, drain_wq);
 	err = sts & IDXD_CMDSTS_ERR_MASK;
 	if (sts & IDXD_CMDSTS_ACTIVE) {
-		dev_err(idxd_dev(idxd), "command %s (operand %#x) timed out after %u ms\n",
-			idxd_cmd_name(cmd), operand, IDXD_CMD_TIMEOUT_MS);
+		if (drain_wq >= 0)
+			dev_err(idxd_dev(idxd), "command %s (operand %#x) timed out: WQ %d made no progress for %u ms\n",
+				idxd_cmd_name(cmd), operand, drain_wq,
+				jiffies_to_msecs(idxd_drain_step(idxd)));
+		else
+			dev_err(idxd_dev(idxd), "command %s (operand %#x) timed out after %u ms\n",
+				idxd_cmd_name(cmd), operand, IDXD_CMD_TIMEOUT_MS);
 		ret = -ETIMEDOUT;
 	} else if (err) {
 		dev_err(idxd_dev(idxd), "command %s (operand %#x) failed: CMDSTS error %#x\n",
@@ -111,4 +137,37 @@ int idxd_cmd_exec(struct idxd_device *idxd, enum idxd_cmd cmd, u32 operand,
 	}
 	mutex_unlock(&idxd->cmd_lock);
 	return ret;
+}
+
+/**
+ * idxd_cmd_exec() - run one device command and wait for it
+ * @idxd: the device
+ * @cmd: the command
+ * @operand: its operand
+ * @result: where CMDSTS.result goes on success, or NULL
+ *
+ * Return: 0, -EBUSY if an earlier command never ended (not sent),
+ * -ETIMEDOUT if this one is still active after the timeout, or -EIO if
+ * the device reported an error; each is logged naming the command.
+ */
+int idxd_cmd_exec(struct idxd_device *idxd, enum idxd_cmd cmd, u32 operand,
+		  u32 *result)
+{
+	return __idxd_cmd_exec(idxd, cmd, operand, result, -1);
+}
+
+/**
+ * idxd_cmd_exec_drain() - run a command that drains WQ @wq, and wait
+ * @idxd: the device
+ * @cmd: the command (DISABLE_WQ, DRAIN_WQ)
+ * @operand: its operand
+ * @wq: the WQ it drains, whose occupancy measures progress
+ *
+ * Return: as idxd_cmd_exec(); -ETIMEDOUT only once the WQ stopped
+ * draining.
+ */
+int idxd_cmd_exec_drain(struct idxd_device *idxd, enum idxd_cmd cmd,
+			u32 operand, int wq)
+{
+	return __idxd_cmd_exec(idxd, cmd, operand, NULL, wq);
 }

@@ -11,6 +11,17 @@
  * error, a reset, unbinding) the channel takes no work: prep returns NULL
  * and submit an error.
  *
+ * Each cookie's outcome (in flight, done, failed) is kept in a ring
+ * indexed by the cookie, so tx_status answers for every one of the last
+ * IDXD_OUTCOMES cookies whatever order they finished in; an older cookie
+ * reads DMA_COMPLETE.
+ *
+ * The channels are private (DMA_PRIVATE): only a client that asks for one
+ * by dma_request_channel() gets it.  async_tx, which takes every public
+ * DMA_MEMCPY channel, reuses descriptors only once acked (DMA_CTRL_ACK)
+ * and treats a failed transfer as fatal; these channels recycle slots
+ * without waiting for the ack and report failures.
+ *
  * The channels' memory belongs to the DMA device and is freed by its
  * release callback, after the last client let go: a client may hold a
  * channel across an unbind, and then finds it stopped.
@@ -26,6 +37,19 @@
 
 #define IDXD_HOST_WQ_SIZE	32
 #define IDXD_SYNC_TIMEOUT_MS	5000
+/* cookies whose outcome tx_status remembers; a power of two */
+#define IDXD_OUTCOMES		1024
+
+enum idxd_outcome {
+	IDXD_OUTCOME_IN_FLIGHT,
+	IDXD_OUTCOME_DONE,
+	IDXD_OUTCOME_FAILED,
+};
+
+struct idxd_cookie_outcome {
+	dma_cookie_t cookie;
+	enum idxd_outcome outcome;
+};
 
 struct idxd_desc {
 	struct dma_async_tx_descriptor txd;
@@ -45,12 +69,12 @@ struct idxd_chan {
 	u32 max_xfer;
 	char irq_name[24];
 
-	spinlock_t lock;		/* lists, cookies, stopped, aborted */
+	spinlock_t lock;		/* lists, cookies, stopped, outcomes */
 	bool stopped;			/* the WQ is not ours to write to */
 	unsigned int completing;	/* taken off the lists, not called back */
 	struct list_head free, prepared, pending, active;
 	dma_cookie_t issued;		/* the newest cookie written */
-	dma_cookie_t aborted_first, aborted_last;
+	struct idxd_cookie_outcome *outcomes;	/* IDXD_OUTCOMES of them */
 	wait_queue_head_t idle;		/* active became empty */
 	struct idxd_desc *descs;
 	struct dsa_completion_record *comps;
@@ -74,6 +98,22 @@ static struct idxd_chan *to_idxd_chan(struct dma_chan *chan)
 	return container_of(chan, struct idxd_chan, chan);
 }
 
+static struct idxd_cookie_outcome *idxd_outcome(struct idxd_chan *c,
+						dma_cookie_t cookie)
+{
+	return &c->outcomes[cookie & (IDXD_OUTCOMES - 1)];
+}
+
+/* How @desc ended, for tx_status.  Channel lock held. */
+static void idxd_outcome_set(struct idxd_chan *c, struct idxd_desc *desc,
+			     enum idxd_outcome outcome)
+{
+	struct idxd_cookie_outcome *o = idxd_outcome(c, desc->txd.cookie);
+
+	o->cookie = desc->txd.cookie;
+	o->outcome = outcome;
+}
+
 /* While the WQ is stopped nothing is queued: the client hears at once. */
 static dma_cookie_t idxd_tx_submit(struct dma_async_tx_descriptor *txd)
 {
@@ -94,6 +134,7 @@ static dma_cookie_t idxd_tx_submit(struct dma_async_tx_descriptor *txd)
 		cookie = DMA_MIN_COOKIE;
 	c->chan.cookie = cookie;
 	txd->cookie = cookie;
+	idxd_outcome_set(c, desc, IDXD_OUTCOME_IN_FLIGHT);
 	list_move_tail(&desc->node, &c->pending);
 	spin_unlock_irqrestore(&c->lock, flags);
 	return cookie;
@@ -173,6 +214,12 @@ static void idxd_issue_pending(struct dma_chan *chan)
 		c->issued = desc->txd.cookie;
 		list_move_tail(&desc->node, &c->active);
 	}
+	/*
+	 * MOVDIR64B stores are weakly ordered: fence them before the lock
+	 * goes, so none reaches the device after a stop that took the lock
+	 * (and then a DISABLE_WQ) has run.
+	 */
+	wmb();
 	spin_unlock_irqrestore(&c->lock, flags);
 }
 
@@ -185,10 +232,17 @@ static bool idxd_chan_idle_locked(struct idxd_chan *c)
 	return list_empty(&c->active) && !c->completing;
 }
 
-/* Take descriptors off the channel's lists for completion.  Lock held. */
-static void idxd_take(struct idxd_chan *c, struct list_head *from,
-		      struct list_head *to)
+/*
+ * Take descriptors off the channel's lists for completion, failed.  Lock
+ * held.
+ */
+static void idxd_take_failed(struct idxd_chan *c, struct list_head *from,
+			     struct list_head *to)
 {
+	struct idxd_desc *desc;
+
+	list_for_each_entry(desc, from, node)
+		idxd_outcome_set(c, desc, IDXD_OUTCOME_FAILED);
 	c->completing += list_count_nodes(from);
 	list_splice_tail_init(from, to);
 }
@@ -219,7 +273,7 @@ static void idxd_callback(struct idxd_chan *c, struct idxd_desc *desc,
 
 /*
  * Call back for each of @list, failed if @abort or by its record, and
- * free it.  @list was taken with idxd_take().
+ * free it.  @list was taken off the channel's lists under its lock.
  */
 static void idxd_complete_list(struct idxd_chan *c, struct list_head *list,
 			       bool abort)
@@ -274,7 +328,12 @@ static void idxd_reap(struct idxd_chan *c)
 
 	spin_lock_irqsave(&c->lock, flags);
 	list_for_each_entry_safe(desc, next, &c->active, node) {
-		if (READ_ONCE(desc->comp->status)) {
+		u8 status = READ_ONCE(desc->comp->status);
+
+		if (status) {
+			idxd_outcome_set(c, desc,
+					 DSA_COMP_STATUS(status) == DSA_COMP_SUCCESS ?
+					 IDXD_OUTCOME_DONE : IDXD_OUTCOME_FAILED);
 			list_move_tail(&desc->node, &done);
 			c->completing++;
 		}
@@ -293,21 +352,12 @@ static irqreturn_t idxd_completion_thread(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
-/* Failed work reads complete to dmaengine; tx_status says it failed. */
-static bool idxd_cookie_aborted(struct idxd_chan *c, dma_cookie_t cookie)
-{
-	if (!c->aborted_first)
-		return false;
-	if (c->aborted_first <= c->aborted_last)
-		return cookie >= c->aborted_first && cookie <= c->aborted_last;
-	return cookie >= c->aborted_first || cookie <= c->aborted_last;
-}
-
 static enum dma_status idxd_tx_status(struct dma_chan *chan,
 				      dma_cookie_t cookie,
 				      struct dma_tx_state *state)
 {
 	struct idxd_chan *c = to_idxd_chan(chan);
+	struct idxd_cookie_outcome *o;
 	enum dma_status status;
 	dma_cookie_t used, done;
 	unsigned long flags;
@@ -316,8 +366,12 @@ static enum dma_status idxd_tx_status(struct dma_chan *chan,
 	used = chan->cookie;
 	done = chan->completed_cookie;
 	status = dma_async_is_complete(cookie, done, used);
-	if (status == DMA_COMPLETE && idxd_cookie_aborted(c, cookie))
+	/* its own outcome, also when it finished before older cookies */
+	o = idxd_outcome(c, cookie);
+	if (o->cookie == cookie && o->outcome == IDXD_OUTCOME_FAILED)
 		status = DMA_ERROR;
+	else if (o->cookie == cookie && o->outcome == IDXD_OUTCOME_DONE)
+		status = DMA_COMPLETE;
 	spin_unlock_irqrestore(&c->lock, flags);
 	dma_set_tx_state(state, done, used, 0);
 	return status;
@@ -329,16 +383,13 @@ static enum dma_status idxd_tx_status(struct dma_chan *chan,
  */
 static void idxd_take_pending(struct idxd_chan *c, struct list_head *list)
 {
-	struct idxd_desc *first, *last;
+	struct idxd_desc *last;
 
 	if (list_empty(&c->pending))
 		return;
-	first = list_first_entry(&c->pending, struct idxd_desc, node);
 	last = list_last_entry(&c->pending, struct idxd_desc, node);
-	c->aborted_first = first->txd.cookie;
-	c->aborted_last = last->txd.cookie;
 	c->issued = last->txd.cookie;
-	idxd_take(c, &c->pending, list);
+	idxd_take_failed(c, &c->pending, list);
 	idxd_cookies_update(c);
 }
 
@@ -434,7 +485,6 @@ static void idxd_chan_flush(struct idxd_wq *wq)
 {
 	struct idxd_chan *c = wq->priv;
 	unsigned int irq = pci_irq_vector(wq->idxd->pdev, wq->vector);
-	struct idxd_desc *desc;
 	unsigned long flags;
 	LIST_HEAD(lost);
 
@@ -442,12 +492,7 @@ static void idxd_chan_flush(struct idxd_wq *wq)
 	disable_irq(irq);
 	idxd_reap(c);
 	spin_lock_irqsave(&c->lock, flags);
-	desc = list_first_entry_or_null(&c->active, struct idxd_desc, node);
-	if (desc) {
-		c->aborted_first = desc->txd.cookie;
-		c->aborted_last = c->issued;
-	}
-	idxd_take(c, &c->active, &lost);
+	idxd_take_failed(c, &c->active, &lost);
 	idxd_cookies_update(c);
 	spin_unlock_irqrestore(&c->lock, flags);
 	idxd_complete_list(c, &lost, true);
@@ -483,6 +528,7 @@ static void idxd_chan_free(struct idxd_dma *d, struct idxd_chan *c)
 {
 	idxd_chan_free_comps(d, c);
 	kfree(c->descs);
+	kfree(c->outcomes);
 }
 
 static void idxd_dma_free(struct idxd_dma *d)
@@ -575,6 +621,9 @@ static int idxd_chan_slots_init(struct idxd_dma *d, struct idxd_chan *c)
 	c->descs = kcalloc(c->size, sizeof(*c->descs), GFP_KERNEL);
 	if (!c->descs)
 		return -ENOMEM;
+	c->outcomes = kcalloc(IDXD_OUTCOMES, sizeof(*c->outcomes), GFP_KERNEL);
+	if (!c->outcomes)
+		return -ENOMEM;
 	c->comps = dma_alloc_coherent(&d->pdev->dev,
 				      c->size * sizeof(*c->comps),
 				      &c->comps_dma, GFP_KERNEL);
@@ -634,6 +683,8 @@ static void idxd_dma_device_init(struct idxd_device *idxd, struct idxd_dma *d)
 
 	dma->dev = idxd_dev(idxd);
 	dma_cap_set(DMA_MEMCPY, dma->cap_mask);
+	/* no public use: async_tx would take the channels (see above) */
+	dma_cap_set(DMA_PRIVATE, dma->cap_mask);
 	dma->device_alloc_chan_resources = idxd_alloc_chan_resources;
 	dma->device_free_chan_resources = idxd_free_chan_resources;
 	dma->device_prep_dma_memcpy = idxd_prep_memcpy;

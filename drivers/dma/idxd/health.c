@@ -13,6 +13,7 @@
 struct idxd_health_ctx {
 	union sw_err_reg err;
 	DECLARE_BITMAP(wqs, IDXD_MAX_WQS);
+	bool lost;
 	bool halted;
 };
 
@@ -80,6 +81,8 @@ static int idxd_health_dump(struct devlink_health_reporter *reporter,
 	devlink_fmsg_bool_pair_put(fmsg, "halted", ctx->halted);
 	if (ctx->err.valid)
 		idxd_fmsg_swerr(fmsg, &ctx->err);
+	else if (ctx->lost)
+		devlink_fmsg_bool_pair_put(fmsg, "overflow", true);
 	return 0;
 }
 
@@ -102,6 +105,8 @@ static void idxd_log_error(struct idxd_device *idxd,
 
 	if (ctx->halted)
 		dev_err(idxd_dev(idxd), "device halted\n");
+	if (ctx->lost)
+		dev_err(idxd_dev(idxd), "software errors lost: SWERR overflowed, what they named is unknown\n");
 	if (!e->valid)
 		return;
 	dev_err(idxd_dev(idxd),
@@ -140,13 +145,15 @@ void idxd_err_work(struct work_struct *work)
 		return;
 	spin_lock_irqsave(&idxd->err_lock, flags);
 	ctx.err = idxd->err;
+	ctx.lost = idxd->lost;
 	ctx.halted = idxd->halted;
 	bitmap_copy(ctx.wqs, idxd->err_wqs, IDXD_MAX_WQS);
 	memset(&idxd->err, 0, sizeof(idxd->err));
 	bitmap_zero(idxd->err_wqs, IDXD_MAX_WQS);
+	idxd->lost = false;
 	idxd->halted = false;
 	spin_unlock_irqrestore(&idxd->err_lock, flags);
-	if (!ctx.err.valid && !ctx.halted)
+	if (!ctx.err.valid && !ctx.lost && !ctx.halted)
 		return;
 
 	idxd_log_error(idxd, &ctx);
@@ -156,8 +163,9 @@ void idxd_err_work(struct work_struct *work)
 		for_each_set_bit(wq, ctx.wqs, IDXD_MAX_WQS)
 			idxd_wq_fail(idxd, wq, ctx.err.error);
 	devlink_health_report(idxd->health,
-			      ctx.halted ? "device halted" : "software error",
-			      &ctx);
+			      ctx.halted ? "device halted" :
+			      ctx.err.valid ? "software error" :
+			      "software errors lost", &ctx);
 }
 
 /**

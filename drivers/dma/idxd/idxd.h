@@ -102,6 +102,8 @@ struct idxd_device {
 	unsigned int host_wqs;		/* WQs 0..host_wqs-1 serve the host */
 	bool failed;			/* only a device reset helps now */
 	bool live;			/* probed, devlink registered */
+	bool resetting;			/* between reset_prepare and reset_done */
+	int reset_err;			/* how the last reset_done went */
 
 	/* devlink: resource occupancy, and the WQ size a new SF gets */
 	u64 occ[IDXD_RES_MAX];
@@ -119,6 +121,7 @@ struct idxd_device {
 	spinlock_t err_lock;
 	union sw_err_reg err;		/* the first error; overflow if more */
 	DECLARE_BITMAP(err_wqs, IDXD_MAX_WQS);	/* every WQ one named */
+	bool lost;			/* errors lost, none kept: overflow only */
 	bool halted;
 	struct work_struct err_work;
 	struct devlink_health_reporter *health;
@@ -137,6 +140,13 @@ static inline struct device *idxd_dev(struct idxd_device *idxd)
 /* cmd.c */
 int idxd_cmd_exec(struct idxd_device *idxd, enum idxd_cmd cmd, u32 operand,
 		  u32 *result);
+int idxd_cmd_exec_drain(struct idxd_device *idxd, enum idxd_cmd cmd,
+			u32 operand, int wq);
+
+/* caps.c */
+void idxd_read_caps(struct idxd_device *idxd);
+void idxd_log_caps(struct idxd_device *idxd);
+int idxd_caps_check(struct idxd_device *idxd, unsigned int host_wqs);
 
 /* init.c */
 int idxd_device_reset(struct idxd_device *idxd);
@@ -150,13 +160,23 @@ int idxd_wq_start(struct idxd_wq *wq);
 int idxd_wq_disable(struct idxd_wq *wq);
 int idxd_wq_reset(struct idxd_wq *wq);
 void __iomem *idxd_wq_portal(struct idxd_wq *wq);
+unsigned int idxd_wq_occupancy(struct idxd_device *idxd, int wq);
 const char *idxd_wq_state_name(enum idxd_wq_state state);
 
 /* recover.c */
+void idxd_owners_stop(struct idxd_device *idxd);
+void idxd_flush_stopped(struct idxd_device *idxd);
+int idxd_device_recover(struct idxd_device *idxd,
+			struct netlink_ext_ack *extack);
 void idxd_wq_fail(struct idxd_device *idxd, unsigned int id, u32 error);
 void idxd_device_fail(struct idxd_device *idxd);
 void idxd_device_quiesce(struct idxd_device *idxd);
 int idxd_recover(struct idxd_device *idxd, struct netlink_ext_ack *extack);
+
+/* reset.c */
+extern const struct pci_error_handlers idxd_err_handlers;
+int idxd_recover_by_reset(struct idxd_device *idxd, unsigned int type,
+			  struct netlink_ext_ack *extack);
 
 /* irq.c */
 int idxd_irq_setup(struct idxd_device *idxd);

@@ -25,52 +25,6 @@ module_param(host_wqs, uint, 0444);
 MODULE_PARM_DESC(host_wqs,
 		 "WQs that serve the host as dmaengine channels, from WQ 0 (default 1; the rest are left for subfunctions)");
 
-/* The host's share, checked against what this device has. */
-static int idxd_host_wqs_check(struct idxd_device *idxd)
-{
-	unsigned int max = idxd->caps.wq.num_wqs;
-
-	if (!host_wqs || host_wqs > max) {
-		dev_err(idxd_dev(idxd), "host_wqs=%u: this device takes 1 to %u\n",
-			host_wqs, max);
-		return -EINVAL;
-	}
-	idxd->host_wqs = host_wqs;
-	return 0;
-}
-
-static void idxd_read_caps(struct idxd_device *idxd)
-{
-	struct idxd_caps *caps = &idxd->caps;
-	int i;
-
-	caps->version = ioread32(idxd->regs + IDXD_VER_OFFSET);
-	caps->gen.bits = readq(idxd->regs + IDXD_GENCAP_OFFSET);
-	caps->wq.bits = readq(idxd->regs + IDXD_WQCAP_OFFSET);
-	caps->group.bits = readq(idxd->regs + IDXD_GRPCAP_OFFSET);
-	caps->engine.bits = readq(idxd->regs + IDXD_ENGCAP_OFFSET);
-	caps->offsets.bits[0] = readq(idxd->regs + IDXD_TABLE_OFFSET);
-	caps->offsets.bits[1] = readq(idxd->regs + IDXD_TABLE_OFFSET + 8);
-	for (i = 0; i < IDXD_OPCAP_WORDS; i++)
-		caps->opcap[i] = readq(idxd->regs + IDXD_OPCAP_OFFSET + i * 8);
-	if (caps->gen.cmd_cap)
-		caps->cmdcap = readq(idxd->regs + IDXD_CMDCAP_OFFSET);
-}
-
-static void idxd_log_caps(struct idxd_device *idxd)
-{
-	struct idxd_caps *caps = &idxd->caps;
-
-	dev_info(idxd_dev(idxd),
-		 "DSA %u.%u: %u WQs (%u entries), %u engines, %u groups, max transfer %llu bytes, max batch %u, opcap %#llx, portal writes by %s\n",
-		 caps->version >> 8, (caps->version >> 4) & 0xf,
-		 caps->wq.num_wqs, caps->wq.total_wq_size,
-		 caps->engine.num_engines, caps->group.num_groups,
-		 1ULL << caps->gen.max_xfer_shift,
-		 1U << caps->gen.max_batch_shift, caps->opcap[0],
-		 idxd->movdir64b ? "MOVDIR64B" : "8-byte stores (no MOVDIR64B)");
-}
-
 /*
  * The IOMMU driver enables the PASID capability when it can translate
  * PASID-tagged requests (VT-d scalable mode); a device driver must not
@@ -168,10 +122,11 @@ static int idxd_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 	idxd_read_caps(idxd);
 	idxd_log_caps(idxd);
-	idxd_pasid_check(idxd);
-	ret = idxd_host_wqs_check(idxd);
+	ret = idxd_caps_check(idxd, host_wqs);
 	if (ret)
 		return ret;
+	idxd->host_wqs = host_wqs;
+	idxd_pasid_check(idxd);
 	/* before the error work that reads it */
 	ret = idxd_wqs_init(idxd);
 	if (ret)
@@ -218,6 +173,7 @@ static struct pci_driver idxd_pci_driver = {
 	.id_table = idxd_pci_ids,
 	.probe = idxd_probe,
 	.shutdown = idxd_shutdown,
+	.err_handler = &idxd_err_handlers,
 };
 
 static int __init idxd_init(void)

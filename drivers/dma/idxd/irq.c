@@ -12,27 +12,41 @@
 #include "idxd.h"
 
 /*
- * Keep the first error until err_work has taken it (later ones only set
- * its overflow bit), note every WQ an error names, free SWERR for the
- * next one, and leave the rest to process context.
+ * Keep the first error until err_work has taken it, note every WQ an
+ * error names, and free SWERR for the next one.  An overflow (errors the
+ * register could not hold) marks the error kept, or is an event of its
+ * own.  Only the bits read are acknowledged: an error that arrives after
+ * the read sets OVERFLOW again, which the next interrupt reads.
  */
-static void idxd_err_capture(struct idxd_device *idxd, u32 cause)
+static void idxd_swerr_capture(struct idxd_device *idxd)
 {
 	union sw_err_reg e;
 	int i;
 
-	spin_lock(&idxd->err_lock);
-	if (cause & IDXD_INTC_ERR) {
-		for (i = 0; i < ARRAY_SIZE(e.bits); i++)
-			e.bits[i] = readq(idxd->regs + IDXD_SWERR_OFFSET + i * 8);
-		if (e.valid && !idxd->err.valid)
-			idxd->err = e;
-		else if (e.valid)
-			idxd->err.overflow = 1;
-		if (e.valid && e.wq_idx_valid)
-			__set_bit(e.wq_idx, idxd->err_wqs);
-		writeq(IDXD_SWERR_ACK, idxd->regs + IDXD_SWERR_OFFSET);
+	for (i = 0; i < ARRAY_SIZE(e.bits); i++)
+		e.bits[i] = readq(idxd->regs + IDXD_SWERR_OFFSET + i * 8);
+	if (!e.valid && !e.overflow)
+		return;
+	writeq(e.bits[0] & IDXD_SWERR_ACK, idxd->regs + IDXD_SWERR_OFFSET);
+	if (e.valid && !idxd->err.valid) {
+		idxd->err = e;
+	} else if (e.valid || idxd->err.valid) {
+		idxd->err.overflow = 1;
+	} else {
+		/* lost errors alone: what they named is unknown */
+		idxd->err.overflow = 1;
+		idxd->lost = true;
 	}
+	if (e.valid && e.wq_idx_valid)
+		__set_bit(e.wq_idx, idxd->err_wqs);
+}
+
+/* Capture errors and halts here; err_work handles them. */
+static void idxd_err_capture(struct idxd_device *idxd, u32 cause)
+{
+	spin_lock(&idxd->err_lock);
+	if (cause & IDXD_INTC_ERR)
+		idxd_swerr_capture(idxd);
 	if (cause & IDXD_INTC_HALT_STATE)
 		idxd->halted = true;
 	spin_unlock(&idxd->err_lock);
@@ -44,7 +58,8 @@ static irqreturn_t idxd_misc_irq(int irq, void *data)
 	struct idxd_device *idxd = data;
 	u32 cause = ioread32(idxd->regs + IDXD_INTCAUSE_OFFSET);
 
-	if (!cause)
+	/* all ones: the function is being reset, or gone */
+	if (!cause || cause == U32_MAX)
 		return IRQ_NONE;
 	/* write-one-to-clear, before acting, so no new cause is lost */
 	iowrite32(cause, idxd->regs + IDXD_INTCAUSE_OFFSET);

@@ -9,7 +9,10 @@
  * halted device runs nothing.  Recovery, run by the health reporter
  * (automatically or when the admin asks), brings back what is down: a
  * failed WQ is reset and enabled again, a halted device is reset and
- * configured again with every WQ it had.  Everything here runs under dev_lock.
+ * configured again with every WQ it had.  A halt whose GENSTS.reset_type
+ * asks for more than RESET_DEVICE gets a function level reset (reset.c)
+ * or, if it needs the platform, a clear refusal.  Everything here runs
+ * under dev_lock.
  */
 
 #include "idxd.h"
@@ -20,7 +23,7 @@ static bool idxd_wq_claimed(struct idxd_wq *wq)
 }
 
 /* The device can no longer touch what stopped WQs held: fail it. */
-static void idxd_flush_stopped(struct idxd_device *idxd)
+void idxd_flush_stopped(struct idxd_device *idxd)
 {
 	unsigned int i;
 
@@ -34,17 +37,18 @@ static void idxd_flush_stopped(struct idxd_device *idxd)
 	}
 }
 
-/*
- * Stop every owner; recovery must reset the device.  Work is failed only
- * once the device cannot touch it any more: halted, or reset here.  If
- * the reset fails, the work stays with the stopped owners until one
- * works, since the device may still write where it points.
+/**
+ * idxd_owners_stop() - stop every owner; recovery must reset the device
+ * @idxd: the device, dev_lock held
+ *
+ * Their work stays with them until the device can no longer touch it
+ * (idxd_flush_stopped()).
  */
-static void idxd_device_fail_locked(struct idxd_device *idxd)
+void idxd_owners_stop(struct idxd_device *idxd)
 {
-	union gensts_reg sts;
 	unsigned int i;
 
+	lockdep_assert_held(&idxd->dev_lock);
 	idxd->failed = true;
 	for (i = 0; i < idxd->caps.wq.num_wqs; i++) {
 		struct idxd_wq *wq = &idxd->wqs[i];
@@ -56,6 +60,22 @@ static void idxd_device_fail_locked(struct idxd_device *idxd)
 		if (idxd_wq_claimed(wq))
 			wq->state = IDXD_WQ_FAILED;
 	}
+}
+
+/*
+ * Stop every owner; recovery must reset the device.  Work is failed only
+ * once the device cannot touch it any more: halted, or reset here.  If
+ * the reset fails, the work stays with the stopped owners until one
+ * works, since the device may still write where it points.
+ */
+static void idxd_device_fail_locked(struct idxd_device *idxd)
+{
+	union gensts_reg sts;
+
+	idxd_owners_stop(idxd);
+	/* the function reset under way resets it; reset_done flushes */
+	if (idxd->resetting)
+		return;
 	sts.bits = ioread32(idxd->regs + IDXD_GENSTATS_OFFSET);
 	if (sts.state != IDXD_DEVICE_STATE_HALT && idxd_device_reset(idxd)) {
 		dev_err(idxd_dev(idxd), "the failed device did not reset: its WQs' work waits for a reset\n");
@@ -110,17 +130,24 @@ out:
 	mutex_unlock(&idxd->dev_lock);
 }
 
-/*
- * Reset, write every claimed WQ again, enable each.  Whatever still runs
- * (a WQ an earlier, partial recovery enabled) is stopped first; if a step
- * fails, everything is failed again, so what is down stays down alike.
+/**
+ * idxd_device_recover() - reset, write every claimed WQ again, enable each
+ * @idxd: the device, dev_lock held
+ * @extack: where a failure is explained, or NULL
+ *
+ * Whatever still runs (a WQ an earlier, partial recovery enabled) is
+ * stopped first; if a step fails, everything is failed again, so what is
+ * down stays down alike.
+ *
+ * Return: 0 or the error of the step that failed (logged).
  */
-static int idxd_device_recover(struct idxd_device *idxd,
-			       struct netlink_ext_ack *extack)
+int idxd_device_recover(struct idxd_device *idxd,
+			struct netlink_ext_ack *extack)
 {
 	unsigned int i;
 	int ret;
 
+	lockdep_assert_held(&idxd->dev_lock);
 	idxd_device_fail_locked(idxd);
 	ret = idxd_device_reset(idxd);
 	if (ret) {
@@ -217,6 +244,7 @@ void idxd_device_quiesce(struct idxd_device *idxd)
  * What to do is read from the driver's and the device's state, not from
  * the event that started it: the admin may recover long after, and
  * several events may have piled up.  With nothing down this does nothing.
+ * Called under devl_lock (devlink health), never under the device lock.
  *
  * Return: 0 or the error of the step that failed; what failed stays down
  * and a later recovery tries again.
@@ -232,7 +260,19 @@ int idxd_recover(struct idxd_device *idxd, struct netlink_ext_ack *extack)
 		mutex_unlock(&idxd->dev_lock);
 		return -ENODEV;
 	}
+	if (idxd->resetting) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "a function level reset is in progress; it restores the device");
+		mutex_unlock(&idxd->dev_lock);
+		return -EBUSY;
+	}
 	sts.bits = ioread32(idxd->regs + IDXD_GENSTATS_OFFSET);
+	if (sts.state == IDXD_DEVICE_STATE_HALT &&
+	    sts.reset_type != IDXD_DEVICE_RESET_SOFTWARE) {
+		/* the PCI core's reset calls back and takes dev_lock */
+		mutex_unlock(&idxd->dev_lock);
+		return idxd_recover_by_reset(idxd, sts.reset_type, extack);
+	}
 	if (idxd->failed || sts.state != IDXD_DEVICE_STATE_ENABLED)
 		ret = idxd_device_recover(idxd, extack);
 	else

@@ -153,11 +153,17 @@ static int idxd_wq_config(struct idxd_wq *wq)
 }
 
 /* Every claimed WQ goes to group 0, which runs on engine 0. */
-static void idxd_group_config(struct idxd_device *idxd, u64 wq_mask)
+static void idxd_group_config(struct idxd_device *idxd,
+			      const unsigned long *wqs)
 {
 	u32 grp = idxd_grpcfg_offset(idxd, IDXD_HOST_GROUP);
+	u64 words[IDXD_MAX_WQS / 64];
+	int i;
 
-	writeq(wq_mask, idxd->regs + grp);
+	/* GRPCFG's WQ bitmap: 4 little-endian qwords, WQs 0-255 */
+	bitmap_to_arr64(words, wqs, IDXD_MAX_WQS);
+	for (i = 0; i < ARRAY_SIZE(words); i++)
+		writeq(words[i], idxd->regs + grp + i * sizeof(u64));
 	writeq(BIT_ULL(IDXD_HOST_ENGINE), idxd->regs + grp + IDXD_GRPENGCFG_OFS);
 }
 
@@ -169,7 +175,8 @@ static void idxd_group_config(struct idxd_device *idxd, u64 wq_mask)
  */
 int idxd_device_config(struct idxd_device *idxd)
 {
-	u64 mask = 0, entries = 0;
+	DECLARE_BITMAP(wqs, IDXD_MAX_WQS) = { };
+	u64 entries = 0;
 	unsigned int i;
 	int ret;
 
@@ -185,15 +192,15 @@ int idxd_device_config(struct idxd_device *idxd)
 		wq->state = IDXD_WQ_STOPPED;
 		/* a reset revokes every interrupt handle */
 		wq->handle_valid = false;
-		mask |= BIT_ULL(i);
+		__set_bit(i, wqs);
 		entries += wq->size;
 	}
-	idxd_group_config(idxd, mask);
+	idxd_group_config(idxd, wqs);
 	ret = idxd_cmd_exec(idxd, IDXD_CMD_ENABLE_DEVICE, 0, NULL);
 	if (ret)
 		return ret;
 	/* devlink reads them without dev_lock */
-	WRITE_ONCE(idxd->occ[IDXD_RES_WQS], hweight64(mask));
+	WRITE_ONCE(idxd->occ[IDXD_RES_WQS], bitmap_weight(wqs, IDXD_MAX_WQS));
 	WRITE_ONCE(idxd->occ[IDXD_RES_WQ_ENTRIES], entries);
 	WRITE_ONCE(idxd->occ[IDXD_RES_ENGINES], 1);
 	WRITE_ONCE(idxd->occ[IDXD_RES_GROUPS], 1);
@@ -275,13 +282,33 @@ int idxd_wq_reset(struct idxd_wq *wq)
  * idxd_wq_disable() - DISABLE_WQ: the device finishes what the WQ holds
  * @wq: an enabled WQ, its owner stopped; dev_lock held
  *
+ * The drain takes as long as the WQ's work: the wait goes on while the
+ * WQ's occupancy falls (idxd_cmd_exec_drain()).
+ *
  * Return: 0 or the command's error (logged).
  */
 int idxd_wq_disable(struct idxd_wq *wq)
 {
 	lockdep_assert_held(&wq->idxd->dev_lock);
-	return idxd_cmd_exec(wq->idxd, IDXD_CMD_DISABLE_WQ,
-			     idxd_cmd_wq_operand(wq->id), NULL);
+	return idxd_cmd_exec_drain(wq->idxd, IDXD_CMD_DISABLE_WQ,
+				   idxd_cmd_wq_operand(wq->id), wq->id);
+}
+
+/**
+ * idxd_wq_occupancy() - descriptors the device holds in WQ @wq
+ * @idxd: the device
+ * @wq: the WQ
+ *
+ * Return: WQCFG's occupancy field.
+ */
+unsigned int idxd_wq_occupancy(struct idxd_device *idxd, int wq)
+{
+	union wqcfg cfg;
+
+	cfg.bits[IDXD_WQCFG_STATUS_IDX] =
+		ioread32(idxd->regs + idxd_wqcfg_offset(idxd, wq) +
+			 IDXD_WQCFG_STATUS_IDX * sizeof(u32));
+	return cfg.occupancy;
 }
 
 /* The WQ's unlimited portal; completions by MSI-X. */

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the device says it has, read once at probe, checked and logged.
+ *
+ * The driver sizes its tables, loops and register offsets from these
+ * values, so a device (or a hypervisor's model of one) reporting values
+ * that do not fit its own BARs is refused here, with the reason, before
+ * anything is written to it.
+ */
+
+#include <linux/io-64-nonatomic-lo-hi.h>
+
+#include "idxd.h"
+
+/* A table in BAR0, as the device places it. */
+struct idxd_table {
+	const char *name;
+	u64 start;
+	u64 len;
+};
+
+void idxd_read_caps(struct idxd_device *idxd)
+{
+	struct idxd_caps *caps = &idxd->caps;
+	int i;
+
+	caps->version = ioread32(idxd->regs + IDXD_VER_OFFSET);
+	caps->gen.bits = readq(idxd->regs + IDXD_GENCAP_OFFSET);
+	caps->wq.bits = readq(idxd->regs + IDXD_WQCAP_OFFSET);
+	caps->group.bits = readq(idxd->regs + IDXD_GRPCAP_OFFSET);
+	caps->engine.bits = readq(idxd->regs + IDXD_ENGCAP_OFFSET);
+	caps->offsets.bits[0] = readq(idxd->regs + IDXD_TABLE_OFFSET);
+	caps->offsets.bits[1] = readq(idxd->regs + IDXD_TABLE_OFFSET + 8);
+	for (i = 0; i < IDXD_OPCAP_WORDS; i++)
+		caps->opcap[i] = readq(idxd->regs + IDXD_OPCAP_OFFSET + i * 8);
+	if (caps->gen.cmd_cap)
+		caps->cmdcap = readq(idxd->regs + IDXD_CMDCAP_OFFSET);
+}
+
+void idxd_log_caps(struct idxd_device *idxd)
+{
+	struct idxd_caps *caps = &idxd->caps;
+
+	dev_info(idxd_dev(idxd),
+		 "DSA %u.%u: %u WQs (%u entries), %u engines, %u groups, max transfer %llu bytes, max batch %u, opcap %#llx, portal writes by %s\n",
+		 caps->version >> 8, (caps->version >> 4) & 0xf,
+		 caps->wq.num_wqs, caps->wq.total_wq_size,
+		 caps->engine.num_engines, caps->group.num_groups,
+		 1ULL << caps->gen.max_xfer_shift,
+		 1U << caps->gen.max_batch_shift, caps->opcap[0],
+		 idxd->movdir64b ? "MOVDIR64B" : "8-byte stores (no MOVDIR64B)");
+}
+
+static int idxd_counts_check(struct idxd_device *idxd)
+{
+	struct idxd_caps *caps = &idxd->caps;
+
+	if (!caps->wq.num_wqs || !caps->group.num_groups ||
+	    !caps->engine.num_engines) {
+		dev_err(idxd_dev(idxd), "the device reports %u WQs, %u groups, %u engines: it needs one of each at least\n",
+			caps->wq.num_wqs, caps->group.num_groups,
+			caps->engine.num_engines);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static bool idxd_tables_overlap(const struct idxd_table *a,
+				const struct idxd_table *b)
+{
+	return a->len && b->len && a->start < b->start + b->len &&
+	       b->start < a->start + a->len;
+}
+
+/* Each table lies inside BAR0 and apart from the others. */
+static int idxd_tables_check(struct idxd_device *idxd)
+{
+	struct idxd_caps *caps = &idxd->caps;
+	u64 bar = pci_resource_len(idxd->pdev, IDXD_MMIO_BAR);
+	int msix = pci_msix_vec_count(idxd->pdev);
+	struct idxd_table t[] = {
+		{ "GRPCFG", caps->offsets.grpcfg * IDXD_TABLE_MULT,
+		  (u64)caps->group.num_groups * IDXD_GRPCFG_SIZE },
+		{ "WQCFG", caps->offsets.wqcfg * IDXD_TABLE_MULT,
+		  (u64)caps->wq.num_wqs <<
+		  (caps->wq.wqcfg_size + IDXD_WQCFG_MIN) },
+		{ "MSIX_PERM", caps->offsets.msix_perm * IDXD_TABLE_MULT,
+		  (u64)max(msix, 0) * IDXD_MSIX_PERM_STRIDE },
+		{ "IMS", caps->offsets.ims * IDXD_TABLE_MULT,
+		  (u64)caps->gen.max_ims_mult * IDXD_IMS_MULT *
+		  IDXD_IMS_ENTRY_SIZE },
+	};
+	int i, j;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		if (t[i].start + t[i].len > bar) {
+			dev_err(idxd_dev(idxd), "%s table at %#llx (%llu bytes) ends beyond BAR%d (%llu bytes)\n",
+				t[i].name, t[i].start, t[i].len, IDXD_MMIO_BAR,
+				bar);
+			return -ENODEV;
+		}
+		for (j = 0; j < i; j++) {
+			if (!idxd_tables_overlap(&t[i], &t[j]))
+				continue;
+			dev_err(idxd_dev(idxd), "%s table at %#llx (%llu bytes) overlaps %s table at %#llx (%llu bytes)\n",
+				t[i].name, t[i].start, t[i].len, t[j].name,
+				t[j].start, t[j].len);
+			return -ENODEV;
+		}
+	}
+	return 0;
+}
+
+/* Four portal pages per WQ, all inside BAR2. */
+static int idxd_portals_check(struct idxd_device *idxd)
+{
+	u64 bar = pci_resource_len(idxd->pdev, IDXD_WQ_BAR);
+	u64 need = (u64)idxd->caps.wq.num_wqs * IDXD_PORTALS_PER_WQ *
+		   IDXD_PORTAL_SIZE;
+
+	if (need > bar) {
+		dev_err(idxd_dev(idxd), "%u WQs need %llu bytes of portals, BAR%d has %llu\n",
+			idxd->caps.wq.num_wqs, need, IDXD_WQ_BAR, bar);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+/**
+ * idxd_caps_check() - refuse a device whose capabilities do not add up
+ * @idxd: the device, capabilities read
+ * @host_wqs: the WQs the host's channels will take
+ *
+ * Return: 0, -ENODEV for values that do not fit the device's own BARs
+ * or counts, -EINVAL if the device cannot hold @host_wqs; each logged.
+ */
+int idxd_caps_check(struct idxd_device *idxd, unsigned int host_wqs)
+{
+	struct idxd_caps *caps = &idxd->caps;
+	int ret;
+
+	ret = idxd_counts_check(idxd);
+	if (!ret)
+		ret = idxd_tables_check(idxd);
+	if (!ret)
+		ret = idxd_portals_check(idxd);
+	if (ret)
+		return ret;
+	if (!host_wqs || host_wqs > caps->wq.num_wqs) {
+		dev_err(idxd_dev(idxd), "host_wqs=%u: this device takes 1 to %u\n",
+			host_wqs, caps->wq.num_wqs);
+		return -EINVAL;
+	}
+	if (caps->wq.total_wq_size < host_wqs) {
+		dev_err(idxd_dev(idxd), "host_wqs=%u needs as many WQ entries, the device has %u\n",
+			host_wqs, caps->wq.total_wq_size);
+		return -EINVAL;
+	}
+	return 0;
+}

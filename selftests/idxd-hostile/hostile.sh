@@ -1,0 +1,57 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Device-reported values are checked at probe.  The boot file gives this
+# suite five DSA functions whose capability registers lie (no WQs, no WQ
+# entries, a WQCFG table beyond BAR0, 255 WQs whose table runs into the
+# next one, more WQs than BAR2 has portals for) beside a sound one: each
+# liar is refused with its reason, nothing of it is left behind, and the
+# sound one works.
+
+cd "$(dirname "$0")" || exit 1
+. ./ktap.sh
+
+# BDF and the reason its probe must give
+refused() {
+	cat <<'LIST'
+0000:00:0b.0 the device reports 0 WQs, 4 groups, 4 engines: it needs one of each at least
+0000:00:0c.0 host_wqs=1 needs as many WQ entries, the device has 0
+0000:00:0d.0 WQCFG table at 0xffff00 \(256 bytes\) ends beyond BAR0 \(32768 bytes\)
+0000:00:0e.0 MSIX_PERM table at 0x600 \(512 bytes\) overlaps WQCFG table at 0x500 \(8160 bytes\)
+0000:00:0f.0 6 WQs need 98304 bytes of portals, BAR2 has 65536
+LIST
+}
+
+instances() {
+	devlink -j dev show
+}
+
+test_refused() {
+	dmesg_mark
+	modprobe idxd
+	result $? "idxd loads"
+	log=$(dmesg_new)
+	refused >/tmp/refused
+	while read -r bdf why; do
+		expect_match "$bdf refused: $why" "idxd $bdf: $why" "$log"
+		[ ! -e "/sys/bus/pci/devices/$bdf/driver" ]
+		result $? "$bdf: no driver bound"
+		instances | grep -q "\"pci/$bdf\""
+		result $((!$?)) "$bdf: no devlink instance"
+	done </tmp/refused
+	echo "$log" | grep -E "idxd 0000:00:0[b-f].0" | sed 's/^/# /'
+}
+
+test_sound_device() {
+	expect "0000:00:0a.0 is bound to idxd" idxd \
+		"$(basename "$(readlink /sys/bus/pci/devices/0000:00:0a.0/driver)")"
+	instances | grep -q '"pci/0000:00:0a.0"'
+	result $? "and has its devlink instance"
+	rmmod idxd
+	result $? "idxd unloads"
+}
+
+echo "KTAP version 1"
+echo "1..19"
+test_refused
+test_sound_device
