@@ -17,10 +17,14 @@
  * teardown releases the test window's HOLD, disables MSI-X and the PASID
  * capability again and resets the device.
  *
+ * The suite's boot file adds a second model at 00:0b.0 with another
+ * GENCAP.max_xfer_shift, for the one check the default device cannot
+ * show (fixture dsa_xfer24).
+ *
  * Environment: DSA_MODEL_BDF overrides the device (default 0000:00:0a.0).
  * DSA_VM=1 (tools/testing/vm/init) says this is the harness's VM, set up
- * as the suite asks: there a missing precondition fails the test instead
- * of skipping it.
+ * as selftests/dsa-model/boot asks: there a missing precondition fails
+ * the test instead of skipping it.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -50,6 +54,9 @@
 #include "kselftest_harness.h"
 
 #define DSA_BDF_DEFAULT		"0000:00:0a.0"
+/* The second model of the suite's boot file, and its GENCAP.max_xfer_shift */
+#define XFER24_BDF		"0000:00:0b.0"
+#define XFER24_SHIFT		24
 #define PAGE			4096UL
 
 /* How long the device may take (TCG is slow); then the test fails. */
@@ -256,9 +263,9 @@ static bool in_reference_vm(void)
 
 /*
  * A test's precondition on the machine (a CPU feature, an unclaimed
- * address): skip without it, unless this is the harness's VM, which has
- * them all.  There a skip would hide a broken VM or a broken search, so
- * the test fails.
+ * address, a second device): skip without it, unless this is the
+ * harness's VM, which has them all.  There a skip would hide a broken
+ * VM or a broken search, so the test fails.
  */
 #define REQUIRE(cond, why) do {						\
 	bool __ok = (cond);						\
@@ -747,9 +754,9 @@ static bool find_ram_end(uint64_t *end)
 /* ------------------------------------------------------------------ */
 /* Fixture plumbing                                                     */
 
-static void dsa_open(struct __test_metadata *_metadata, struct dsa_dev *d)
+static void dsa_open(struct __test_metadata *_metadata, struct dsa_dev *d,
+		     const char *bdf)
 {
-	const char *bdf = dsa_bdf();
 	union offsets_reg offs;
 	union wq_cap_reg wqcap;
 	union group_cap_reg grpcap;
@@ -778,7 +785,8 @@ static void dsa_open(struct __test_metadata *_metadata, struct dsa_dev *d)
 	t = cfg_rd(d, PCI_COMMAND, 2);
 	d->saved_command = t;
 	if (d->pasid_cap)
-		d->saved_pasid_ctrl = boot_pasid.valid ? boot_pasid.ctrl :
+		d->saved_pasid_ctrl = boot_pasid.valid && !strcmp(bdf, dsa_bdf()) ?
+				      boot_pasid.ctrl :
 				      cfg_rd(d, d->pasid_cap + PCI_PASID_CTRL, 2);
 	ASSERT_EQ(0, cfg_wr(d, PCI_COMMAND,
 			    t | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, 2));
@@ -841,12 +849,18 @@ static void dsa_open(struct __test_metadata *_metadata, struct dsa_dev *d)
 	ASSERT_NE(0U, d->wqcfg);
 }
 
-static void ctx_setup(struct __test_metadata *_metadata, struct ctx *c)
+static void ctx_setup_at(struct __test_metadata *_metadata, struct ctx *c,
+			 const char *bdf)
 {
 	memset(c, 0, sizeof(*c));
 	c->d.cfg_fd = -1;
-	dsa_open(_metadata, &c->d);
+	dsa_open(_metadata, &c->d, bdf);
 	pool_alloc(_metadata, c);
+}
+
+static void ctx_setup(struct __test_metadata *_metadata, struct ctx *c)
+{
+	ctx_setup_at(_metadata, c, dsa_bdf());
 }
 
 static void msix_program(const struct dsa_dev *d, unsigned int v,
@@ -1153,6 +1167,32 @@ FIXTURE_SETUP(dsa)
 }
 
 FIXTURE_TEARDOWN(dsa)
+{
+	ctx_teardown(&self->c);
+}
+
+/*
+ * Fixture "dsa_xfer24": the suite's second model, whose
+ * GENCAP.max_xfer_shift (24) leaves room above it in WQCFG's 5-bit field;
+ * reset, group 0 = WQ0 (2 entries, disabled) + engine 0, device enabled.
+ */
+FIXTURE(dsa_xfer24) {
+	struct ctx c;
+};
+
+FIXTURE_SETUP(dsa_xfer24)
+{
+	REQUIRE(!access("/sys/bus/pci/devices/" XFER24_BDF, F_OK),
+		"no second model at " XFER24_BDF " (selftests/dsa-model/boot)");
+	ctx_setup_at(_metadata, &self->c, XFER24_BDF);
+	ASSERT_EQ(V(XFER24_SHIFT), V(self->c.d.gencap.max_xfer_shift));
+	grp_setup(&self->c.d, 0, 0x1, 0x1, 0);
+	/* sizes are set while the device is disabled */
+	wq_setup(&self->c.d, 0, 2, 1, XFER24_SHIFT, BATCH_SHIFT);
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, &self->c.d, IDXD_CMD_ENABLE_DEVICE, 0);
+}
+
+FIXTURE_TEARDOWN(dsa_xfer24)
 {
 	ctx_teardown(&self->c);
 }
@@ -1893,23 +1933,26 @@ TEST_F(dsa, enable_wq_max_batch_shift)
 	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_ENABLE_WQ, WQ_SMALL);
 }
 
-TEST_F(dsa, enable_wq_max_xfer_shift)
+/* 31, the most WQCFG's field holds: nothing above it to refuse here */
+TEST_F(dsa, enable_wq_max_xfer_shift_31)
 {
-	unsigned int cap = D->gencap.max_xfer_shift;
-
-	if (cap < 31) {
-		wq_setup(D, WQ_SMALL, 2, 1, cap + 1, BATCH_SHIFT);
-		CMD_EXPECT(IDXD_CMDSTS_ERR_MAX_XFER_SIZE, D,
-			   IDXD_CMD_ENABLE_WQ, WQ_SMALL);
-		ASSERT_EQ(V(IDXD_WQ_DEV_DISABLED), V(wq_state(D, WQ_SMALL)));
-	} else {
-		TH_LOG("GENCAP.max_xfer_shift is 31, the largest a 5-bit "
-		       "WQCFG field holds: 0x28 needs max-xfer-shift < 31; "
-		       "checking only that the maximum is accepted");
-	}
-	wq_setup(D, WQ_SMALL, 2, 1, cap, BATCH_SHIFT);
+	ASSERT_EQ(V(31), V(D->gencap.max_xfer_shift));
+	wq_setup(D, WQ_SMALL, 2, 1, 31, BATCH_SHIFT);
 	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_ENABLE_WQ, WQ_SMALL);
 	ASSERT_EQ(V(IDXD_WQ_DEV_ENABLED), V(wq_state(D, WQ_SMALL)));
+}
+
+/* above GENCAP's, 0x28; at GENCAP's, enabled */
+TEST_F(dsa_xfer24, enable_wq_max_xfer_shift)
+{
+	const struct dsa_dev *d = &self->c.d;
+
+	wq_setup(d, 0, 2, 1, XFER24_SHIFT + 1, BATCH_SHIFT);
+	CMD_EXPECT(IDXD_CMDSTS_ERR_MAX_XFER_SIZE, d, IDXD_CMD_ENABLE_WQ, 0);
+	ASSERT_EQ(V(IDXD_WQ_DEV_DISABLED), V(wq_state(d, 0)));
+	wq_setup(d, 0, 2, 1, XFER24_SHIFT, BATCH_SHIFT);
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, d, IDXD_CMD_ENABLE_WQ, 0);
+	ASSERT_EQ(V(IDXD_WQ_DEV_ENABLED), V(wq_state(d, 0)));
 }
 
 TEST_F(dsa, wq_commands_index_out_of_range)
