@@ -2,7 +2,8 @@
 #
 # KTAP results for the shell suites: source it (suites stage it next to
 # their script, see shell.mk), print "KTAP version 1" and the plan, then
-# report each result with one of these.  Also: dmesg_mark/dmesg_new.
+# report each result with one of these (or skip).  Also:
+# dmesg_mark/dmesg_new.
 
 n=0
 
@@ -14,6 +15,12 @@ result() {
 	else
 		echo "not ok $n $2"
 	fi
+}
+
+# skip DESCRIPTION REASON: "ok N DESCRIPTION # SKIP REASON"
+skip() {
+	n=$((n + 1))
+	echo "ok $n $1 # SKIP $2"
 }
 
 # check DESCRIPTION COMMAND...: the command's exit status
