@@ -170,8 +170,9 @@ test_bad_host_wqs() {
 # its memory outlives the driver's hold on the device, and the client's
 # release frees it without a warning.
 test_unbind_with_client() {
-	insmod ./dma_memcpy_test.ko inflight=4 rounds=1
-	result $? "a client takes a channel"
+	chan=$(dma_chans $DEV | head -n1)
+	insmod ./dma_memcpy_test.ko channel="${chan:-none}" inflight=4 rounds=1
+	result $? "a client takes $DEV's channel (${chan:-none})"
 	echo $DEV >"$DRV/unbind"
 	check "unbind succeeds under the client" sh -c "! test -e $PCI/driver"
 	check "and leaks nothing of the device" no_leaks

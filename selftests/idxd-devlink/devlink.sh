@@ -167,7 +167,8 @@ test_param() {
 
 # recovery resets the device and brings the host WQ back
 test_channel_after_recovery() {
-	insmod ./dma_memcpy_test.ko inflight=8 rounds=4
+	chan=$(dma_chans $DEV | head -n1)
+	insmod ./dma_memcpy_test.ko channel="${chan:-none}" inflight=8 rounds=4
 	grep -q '^ok 2 4 rounds of 8 copies in flight match: 0$' \
 		/sys/kernel/debug/dma_memcpy_test/results
 	result $? "the host channel copies again after two recoveries"
@@ -209,9 +210,10 @@ wq_json() {
 test_two_host_wqs() {
 	rmmod idxd
 	modprobe idxd host_wqs=2
-	chan=$(ls /sys/class/dma | grep -c '^dma[0-9]*chan[01]$')
-	expect "host_wqs=2: two channels" 2 "$chan"
-	DMA=$(ls /sys/class/dma | sed -n 's/chan0$//p')
+	chans=$(dma_chans $DEV)
+	our_idxd_bound $DEV && [ "$(echo "$chans" | grep -c .)" -eq 2 ]
+	result $? "host_wqs=2: two channels of $DEV, from our idxd ($(echo $chans))"
+	DMA=$(echo "$chans" | sed -n 's/chan0$//p')
 	res=$(devlink resource show $DL 2>&1)
 	expect_match "two WQs taken" "name wqs size 8 occ 2 " "$res"
 	expect_match "of 32 entries each" "name wq_entries size 128 occ 64 " \

@@ -35,7 +35,7 @@ result $? "resources count the host WQ and its 32 entries"
 
 irqs=$(wq0_irqs)
 insmod ./dma_memcpy_test.ko channel="${CHAN:-none}" inflight=32 rounds=$ROUNDS
-result $? "dma_memcpy_test takes $CHAN"
+result $? "dma_memcpy_test takes ${CHAN:-none}"
 grep -E '^(not )?ok ' "$RESULTS" | sed 's/^/# /'
 grep -q "^ok 2 $ROUNDS rounds of 32 copies in flight match: 0$" "$RESULTS"
 result $? "$ROUNDS rounds of 32 copies in flight, byte for byte"

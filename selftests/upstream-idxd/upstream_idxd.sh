@@ -130,8 +130,9 @@ test_device_wqcfg() {
 }
 
 test_memcpy() {
-	insmod ./dma_memcpy_test.ko inflight=16 rounds=8
-	result $? "dma_memcpy_test gets the idxd memcpy channel"
+	chan=$(dma_chans $DEV | head -n1)
+	insmod ./dma_memcpy_test.ko channel="${chan:-none}" inflight=16 rounds=8
+	result $? "dma_memcpy_test gets $DEV's memcpy channel (${chan:-none})"
 	# its two results, renumbered into ours
 	results=$(grep '^\(not \)\{0,1\}ok ' \
 		/sys/kernel/debug/dma_memcpy_test/results 2>/dev/null)
