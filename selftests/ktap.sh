@@ -2,7 +2,9 @@
 #
 # KTAP results for the shell suites: source it (suites stage it next to
 # their script, see shell.mk), print "KTAP version 1" and the plan, then
-# report each result with one of these.  Also: dmesg_mark/dmesg_new.
+# report each result with one of these (or skip).  Also:
+# dmesg_mark/dmesg_new, and dma_chans/our_idxd_bound for the suites that
+# copy through a dmaengine channel.
 
 n=0
 
@@ -14,6 +16,12 @@ result() {
 	else
 		echo "not ok $n $2"
 	fi
+}
+
+# skip DESCRIPTION REASON: "ok N DESCRIPTION # SKIP REASON"
+skip() {
+	n=$((n + 1))
+	echo "ok $n $1 # SKIP $2"
 }
 
 # check DESCRIPTION COMMAND...: the command's exit status
@@ -47,4 +55,23 @@ expect_match() {
 	status=$?
 	[ $status -eq 0 ] || echo "$3" | sed "s/^/# /"
 	result $status "$1"
+}
+
+# dma_chans BDF: the dmaengine channels (dmaXchanY) of PCI device BDF, one
+# a line: a suite copies through the device it tests, not through
+# whichever provider registered a channel first
+dma_chans() {
+	for c in /sys/class/dma/dma*chan*; do
+		[ -e "$c/device" ] || continue
+		[ "$(basename "$(readlink -f "$c/device")")" = "$1" ] &&
+			basename "$c"
+	done
+}
+
+# our_idxd_bound BDF: status 0 when PCI device BDF is bound to our idxd,
+# the module from updates/ (built out of tree: taint O), not the image's
+our_idxd_bound() {
+	[ "$(basename "$(readlink "/sys/bus/pci/devices/$1/driver")")" = idxd ] &&
+		case $(modinfo -n idxd) in */updates/*) true ;; *) false ;; esac &&
+		grep -q O /sys/module/idxd/taint
 }

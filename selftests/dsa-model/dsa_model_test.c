@@ -17,7 +17,14 @@
  * teardown releases the test window's HOLD, disables MSI-X and the PASID
  * capability again and resets the device.
  *
+ * The suite's boot file adds a second model at 00:0b.0 with another
+ * GENCAP.max_xfer_shift, for the one check the default device cannot
+ * show (fixture dsa_xfer24).
+ *
  * Environment: DSA_MODEL_BDF overrides the device (default 0000:00:0a.0).
+ * DSA_VM=1 (tools/testing/vm/init) says this is the harness's VM, set up
+ * as selftests/dsa-model/boot asks: there a missing precondition fails
+ * the test instead of skipping it.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -47,6 +54,9 @@
 #include "kselftest_harness.h"
 
 #define DSA_BDF_DEFAULT		"0000:00:0a.0"
+/* The second model of the suite's boot file, and its GENCAP.max_xfer_shift */
+#define XFER24_BDF		"0000:00:0b.0"
+#define XFER24_SHIFT		24
 #define PAGE			4096UL
 
 /* How long the device may take (TCG is slow); then the test fails. */
@@ -243,6 +253,30 @@ static const char *dsa_bdf(void)
 
 	return bdf && *bdf ? bdf : DSA_BDF_DEFAULT;
 }
+
+static bool in_reference_vm(void)
+{
+	const char *v = getenv("DSA_VM");
+
+	return v && !strcmp(v, "1");
+}
+
+/*
+ * A test's precondition on the machine (a CPU feature, an unclaimed
+ * address, a second device): skip without it, unless this is the
+ * harness's VM, which has them all.  There a skip would hide a broken
+ * VM or a broken search, so the test fails.
+ */
+#define REQUIRE(cond, why) do {						\
+	bool __ok = (cond);						\
+									\
+	if (!__ok && in_reference_vm()) {				\
+		ASSERT_TRUE(__ok)					\
+			TH_LOG("%s, in the harness's VM (DSA_VM=1)", why); \
+	}								\
+	if (!__ok)							\
+		SKIP(return, "%s", why);				\
+} while (0)
 
 /*
  * PASID control as the IOMMU set it at boot, read before any test runs.
@@ -720,9 +754,9 @@ static bool find_ram_end(uint64_t *end)
 /* ------------------------------------------------------------------ */
 /* Fixture plumbing                                                     */
 
-static void dsa_open(struct __test_metadata *_metadata, struct dsa_dev *d)
+static void dsa_open(struct __test_metadata *_metadata, struct dsa_dev *d,
+		     const char *bdf)
 {
-	const char *bdf = dsa_bdf();
 	union offsets_reg offs;
 	union wq_cap_reg wqcap;
 	union group_cap_reg grpcap;
@@ -751,7 +785,8 @@ static void dsa_open(struct __test_metadata *_metadata, struct dsa_dev *d)
 	t = cfg_rd(d, PCI_COMMAND, 2);
 	d->saved_command = t;
 	if (d->pasid_cap)
-		d->saved_pasid_ctrl = boot_pasid.valid ? boot_pasid.ctrl :
+		d->saved_pasid_ctrl = boot_pasid.valid && !strcmp(bdf, dsa_bdf()) ?
+				      boot_pasid.ctrl :
 				      cfg_rd(d, d->pasid_cap + PCI_PASID_CTRL, 2);
 	ASSERT_EQ(0, cfg_wr(d, PCI_COMMAND,
 			    t | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, 2));
@@ -814,12 +849,18 @@ static void dsa_open(struct __test_metadata *_metadata, struct dsa_dev *d)
 	ASSERT_NE(0U, d->wqcfg);
 }
 
-static void ctx_setup(struct __test_metadata *_metadata, struct ctx *c)
+static void ctx_setup_at(struct __test_metadata *_metadata, struct ctx *c,
+			 const char *bdf)
 {
 	memset(c, 0, sizeof(*c));
 	c->d.cfg_fd = -1;
-	dsa_open(_metadata, &c->d);
+	dsa_open(_metadata, &c->d, bdf);
 	pool_alloc(_metadata, c);
+}
+
+static void ctx_setup(struct __test_metadata *_metadata, struct ctx *c)
+{
+	ctx_setup_at(_metadata, c, dsa_bdf());
 }
 
 static void msix_program(const struct dsa_dev *d, unsigned int v,
@@ -1130,6 +1171,32 @@ FIXTURE_TEARDOWN(dsa)
 	ctx_teardown(&self->c);
 }
 
+/*
+ * Fixture "dsa_xfer24": the suite's second model, whose
+ * GENCAP.max_xfer_shift (24) leaves room above it in WQCFG's 5-bit field;
+ * reset, group 0 = WQ0 (2 entries, disabled) + engine 0, device enabled.
+ */
+FIXTURE(dsa_xfer24) {
+	struct ctx c;
+};
+
+FIXTURE_SETUP(dsa_xfer24)
+{
+	REQUIRE(!access("/sys/bus/pci/devices/" XFER24_BDF, F_OK),
+		"no second model at " XFER24_BDF " (selftests/dsa-model/boot)");
+	ctx_setup_at(_metadata, &self->c, XFER24_BDF);
+	ASSERT_EQ(V(XFER24_SHIFT), V(self->c.d.gencap.max_xfer_shift));
+	grp_setup(&self->c.d, 0, 0x1, 0x1, 0);
+	/* sizes are set while the device is disabled */
+	wq_setup(&self->c.d, 0, 2, 1, XFER24_SHIFT, BATCH_SHIFT);
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, &self->c.d, IDXD_CMD_ENABLE_DEVICE, 0);
+}
+
+FIXTURE_TEARDOWN(dsa_xfer24)
+{
+	ctx_teardown(&self->c);
+}
+
 #define C	(&self->c)
 #define D	(&self->c.d)
 #define PG(i)	(&self->c.pg[i])
@@ -1139,6 +1206,21 @@ static void config_minimal(const struct dsa_dev *d)
 {
 	grp_setup(d, 0, 0x1, 0x1, 0);
 	wq_setup(d, 0, 16, 1, XFER_SHIFT, BATCH_SHIFT);
+}
+
+/*
+ * A precondition of the tests that compare the device's CRC with
+ * crc32c_sw(): with a wrong reference they would fail a right device, or
+ * pass a wrong one.  Not a result of its own: it checks this file, not
+ * the device.
+ */
+static void crc_reference_check(struct __test_metadata *_metadata)
+{
+	ASSERT_EQ(0xe3069283U, crc32c_sw(0, "123456789", 9))
+		TH_LOG("crc32c_sw() misses the CRC-32C check value");
+	ASSERT_EQ(crc32c_sw(0, "123456789", 9),
+		  crc32c_sw(crc32c_sw(0, "1234", 4), "56789", 5))
+		TH_LOG("crc32c_sw() does not chain through its seed");
 }
 
 /* ------------------------------------------------------------------ */
@@ -1177,14 +1259,6 @@ static long first_not(const volatile uint8_t *a, uint8_t v, size_t n)
 		TH_LOG("byte %ld is %#x, expected %#x", __i,		\
 		       (a)[__i], (unsigned int)(v));			\
 } while (0)
-
-/* Both the model and these tests need the reference CRC right. */
-TEST(sw_crc32c_reference)
-{
-	ASSERT_EQ(0xe3069283U, crc32c_sw(0, "123456789", 9));
-	ASSERT_EQ(crc32c_sw(0, "123456789", 9),
-		  crc32c_sw(crc32c_sw(0, "1234", 4), "56789", 5));
-}
 
 /* ================================================================== */
 /* Identity: configuration space                                        */
@@ -1859,23 +1933,26 @@ TEST_F(dsa, enable_wq_max_batch_shift)
 	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_ENABLE_WQ, WQ_SMALL);
 }
 
-TEST_F(dsa, enable_wq_max_xfer_shift)
+/* 31, the most WQCFG's field holds: nothing above it to refuse here */
+TEST_F(dsa, enable_wq_max_xfer_shift_31)
 {
-	unsigned int cap = D->gencap.max_xfer_shift;
-
-	if (cap < 31) {
-		wq_setup(D, WQ_SMALL, 2, 1, cap + 1, BATCH_SHIFT);
-		CMD_EXPECT(IDXD_CMDSTS_ERR_MAX_XFER_SIZE, D,
-			   IDXD_CMD_ENABLE_WQ, WQ_SMALL);
-		ASSERT_EQ(V(IDXD_WQ_DEV_DISABLED), V(wq_state(D, WQ_SMALL)));
-	} else {
-		TH_LOG("GENCAP.max_xfer_shift is 31, the largest a 5-bit "
-		       "WQCFG field holds: 0x28 needs max-xfer-shift < 31; "
-		       "checking only that the maximum is accepted");
-	}
-	wq_setup(D, WQ_SMALL, 2, 1, cap, BATCH_SHIFT);
+	ASSERT_EQ(V(31), V(D->gencap.max_xfer_shift));
+	wq_setup(D, WQ_SMALL, 2, 1, 31, BATCH_SHIFT);
 	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_ENABLE_WQ, WQ_SMALL);
 	ASSERT_EQ(V(IDXD_WQ_DEV_ENABLED), V(wq_state(D, WQ_SMALL)));
+}
+
+/* above GENCAP's, 0x28; at GENCAP's, enabled */
+TEST_F(dsa_xfer24, enable_wq_max_xfer_shift)
+{
+	const struct dsa_dev *d = &self->c.d;
+
+	wq_setup(d, 0, 2, 1, XFER24_SHIFT + 1, BATCH_SHIFT);
+	CMD_EXPECT(IDXD_CMDSTS_ERR_MAX_XFER_SIZE, d, IDXD_CMD_ENABLE_WQ, 0);
+	ASSERT_EQ(V(IDXD_WQ_DEV_DISABLED), V(wq_state(d, 0)));
+	wq_setup(d, 0, 2, 1, XFER24_SHIFT, BATCH_SHIFT);
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, d, IDXD_CMD_ENABLE_WQ, 0);
+	ASSERT_EQ(V(IDXD_WQ_DEV_ENABLED), V(wq_state(d, 0)));
 }
 
 TEST_F(dsa, wq_commands_index_out_of_range)
@@ -2052,9 +2129,8 @@ TEST_F(dsa, memmove_movdir64b)
 	unsigned int eax, ebx, ecx, edx;
 	struct dsa_hw_desc h;
 
-	if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) ||
-	    !(ecx & (1U << 28)))
-		SKIP(return, "this CPU has no MOVDIR64B");
+	REQUIRE(__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) &&
+		(ecx & (1U << 28)), "this CPU has no MOVDIR64B");
 	fill_random(src, PAGE);
 	memset(dst, 0, PAGE);
 	memmove_desc(&h, PG(P_SRC)->pa, PG(P_DST)->pa, PAGE, cr_pa(C, 0));
@@ -2297,6 +2373,7 @@ TEST_F(dsa, crcgen_seed_and_chaining)
 	uint32_t part;
 	struct dsa_hw_desc h;
 
+	crc_reference_check(_metadata);
 	fill_random(src, PAGE);
 	/* nonzero seed */
 	crc_desc(&h, C, PG(P_SRC)->pa, PAGE, 0x1234abcd, 0);
@@ -2321,6 +2398,7 @@ TEST_F(dsa, copy_crc)
 	uint8_t *src = PG(P_SRC)->va, *dst = PG(P_DST)->va;
 	struct dsa_hw_desc h;
 
+	crc_reference_check(_metadata);
 	fill_random(src, PAGE);
 	memset(dst, 0x5c, PAGE);
 	desc_init(&h, DSA_OPCODE_COPY_CRC, IDXD_OP_FLAG_CRAV | IDXD_OP_FLAG_RCR,
@@ -2400,6 +2478,7 @@ TEST_F(dsa, batch_success)
 	uint8_t *src = PG(P_SRC)->va, *dst = PG(P_DST)->va;
 	int i;
 
+	crc_reference_check(_metadata);
 	fill_random(src, PAGE);
 	memset(dst, 0, PAGE);
 	memmove_desc(&m[0], PG(P_SRC)->pa, PG(P_DST)->pa, 512, cr_pa(C, 1));
@@ -2527,8 +2606,8 @@ TEST_F(dsa, batch_list_unreadable)
 	struct dsa_hw_desc h;
 	uint64_t nomem;
 
-	if (!find_no_memory_addr(&nomem))
-		SKIP(return, "no unclaimed physical address found");
+	REQUIRE(find_no_memory_addr(&nomem),
+		"no unclaimed physical address found");
 	batch_desc(&h, nomem, 2, cr_pa(C, 0));
 	RUN_EXPECT(DSA_COMP_BATCH_PAGE_FAULT, C, WQ_MAIN, &h, 0);
 }
@@ -2652,8 +2731,8 @@ TEST_F(dsa, xfer_size_above_wq_max)
 
 	/* addresses without memory: if the check were missing, the copy
 	 * would fault instead of overrunning a page of someone else */
-	if (!find_no_memory_addr(&nomem))
-		SKIP(return, "no unclaimed physical address found");
+	REQUIRE(find_no_memory_addr(&nomem),
+		"no unclaimed physical address found");
 	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_ENABLE_WQ, WQ_XFER12);
 	memmove_desc(&h, PG(P_SRC)->pa, nomem, 4097, cr_pa(C, 0));
 	RUN_EXPECT(DSA_COMP_XFER_ERANGE, C, WQ_XFER12, &h, 0);
@@ -2672,8 +2751,8 @@ TEST_F(dsa, page_fault_read)
 	struct dsa_hw_desc h;
 	uint64_t nomem;
 
-	if (!find_no_memory_addr(&nomem))
-		SKIP(return, "no unclaimed physical address found");
+	REQUIRE(find_no_memory_addr(&nomem),
+		"no unclaimed physical address found");
 	memset(PG(P_DST)->va, 0x77, PAGE);
 	memmove_desc(&h, nomem, PG(P_DST)->pa, 256, cr_pa(C, 0));
 	RUN_EXPECT(DSA_COMP_PAGE_FAULT_NOBOF, C, WQ_MAIN, &h, 0);
@@ -2688,8 +2767,8 @@ TEST_F(dsa, page_fault_write)
 	struct dsa_hw_desc h;
 	uint64_t nomem;
 
-	if (!find_no_memory_addr(&nomem))
-		SKIP(return, "no unclaimed physical address found");
+	REQUIRE(find_no_memory_addr(&nomem),
+		"no unclaimed physical address found");
 	fill_random(PG(P_SRC)->va, PAGE);
 	memmove_desc(&h, PG(P_SRC)->pa, nomem + 0x100, 256, cr_pa(C, 0));
 	RUN_EXPECT(DSA_COMP_PAGE_FAULT_NOBOF, C, WQ_MAIN, &h, 0);
@@ -2704,8 +2783,8 @@ TEST_F(dsa, page_fault_at_ram_end)
 	struct dsa_hw_desc h;
 	uint64_t end;
 
-	if (!find_ram_end(&end))
-		SKIP(return, "no unclaimed page right after RAM below 4 GiB");
+	REQUIRE(find_ram_end(&end),
+		"no unclaimed page right after RAM below 4 GiB");
 	TH_LOG("RAM ends at %#" PRIx64, end);
 	/* read the last 256 bytes of RAM and 256 beyond: only reads there */
 	memset(PG(P_DST)->va, 0x5a, PAGE);
@@ -2769,8 +2848,8 @@ TEST_F(dsa, cr_unwritable)
 	union sw_err_reg e;
 	uint64_t nomem;
 
-	if (!find_no_memory_addr(&nomem))
-		SKIP(return, "no unclaimed physical address found");
+	REQUIRE(find_no_memory_addr(&nomem),
+		"no unclaimed physical address found");
 	desc_init(&h, DSA_OPCODE_NOOP, IDXD_OP_FLAG_CRAV | IDXD_OP_FLAG_RCR,
 		  nomem);
 	dsa_submit(D, WQ_MAIN, IDXD_IRQ_MSIX, &h);

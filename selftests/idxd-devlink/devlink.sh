@@ -53,15 +53,26 @@ fail_command() {
 	test_window $TEST_FAIL_CMD $(((${2:-0} << 16) | ($1 << 8) | CMDSTS_HW_ERR))
 }
 
+# the scalar "$1":VALUE of the JSON $2 (devlink -j), first one
+json_field() {
+	echo "$2" | grep -o "\"$1\":[^,}]*" | head -n1 | cut -d: -f2 | tr -d '"'
+}
+
+# "state S error N recover N" of the device reporter, from devlink -j;
+# devlink's error message if it fails
 health() {
-	devlink health show $DL reporter device 2>&1
+	j=$(devlink -j health show $DL reporter device 2>&1) ||
+		{ echo "$j"; return; }
+	echo "state $(json_field state "$j") error $(json_field error "$j")" \
+	     "recover $(json_field recover "$j")"
 }
 
 # wait until the reporter's error count reaches $1
 wait_errors() {
 	i=0
 	while [ $i -lt $((WAIT_S * 10)) ]; do
-		health | grep -q "error $1 " && return 0
+		[ "$(json_field error "$(devlink -j health show $DL reporter device)")" = "$1" ] &&
+			return 0
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -130,29 +141,34 @@ test_resources() {
 		"name pasids size 1048576 occ 0 unit entry" "$res"
 }
 
+# sf_wq_size's runtime value, from devlink -j
 param() {
-	devlink dev param show $DL name sf_wq_size 2>&1
+	json_field value "$(devlink -j dev param show $DL name sf_wq_size 2>&1)"
+}
+
+# two results: setting sf_wq_size to $1 fails, and says why
+param_refused() {
+	out=$(devlink dev param set $DL name sf_wq_size value "$1" cmode runtime 2>&1)
+	result $((!$?)) "sf_wq_size $1 fails"
+	expect_match "sf_wq_size $1 is refused with a clear message" \
+		"sf_wq_size must be 1\.\.128, the device's WQ entries" "$out"
 }
 
 test_param() {
-	expect_match "sf_wq_size defaults to 16" "runtime value 16" "$(param)"
+	expect "sf_wq_size defaults to 16" 16 "$(param)"
 	devlink dev param set $DL name sf_wq_size value 32 cmode runtime
 	result $? "sf_wq_size set to 32"
-	expect_match "sf_wq_size reads back 32" "runtime value 32" "$(param)"
-	out=$(devlink dev param set $DL name sf_wq_size value 0 cmode runtime 2>&1)
-	rc=$?
-	expect_match "sf_wq_size 0 is refused with a clear message" \
-		"sf_wq_size must be 1..128" "$out"
-	result $((!rc)) "sf_wq_size 0 fails"
-	devlink dev param set $DL name sf_wq_size value 129 cmode runtime \
-		2>/dev/null
-	result $((!$?)) "sf_wq_size 129 (beyond the device) fails"
-	expect_match "a refused value leaves 32" "runtime value 32" "$(param)"
+	expect "sf_wq_size reads back 32" 32 "$(param)"
+	param_refused 0
+	# beyond the device's 128 WQ entries
+	param_refused 129
+	expect "a refused value leaves 32" 32 "$(param)"
 }
 
 # recovery resets the device and brings the host WQ back
 test_channel_after_recovery() {
-	insmod ./dma_memcpy_test.ko inflight=8 rounds=4
+	chan=$(dma_chans $DEV | head -n1)
+	insmod ./dma_memcpy_test.ko channel="${chan:-none}" inflight=8 rounds=4
 	grep -q '^ok 2 4 rounds of 8 copies in flight match: 0$' \
 		/sys/kernel/debug/dma_memcpy_test/results
 	result $? "the host channel copies again after two recoveries"
@@ -194,9 +210,10 @@ wq_json() {
 test_two_host_wqs() {
 	rmmod idxd
 	modprobe idxd host_wqs=2
-	chan=$(ls /sys/class/dma | grep -c '^dma[0-9]*chan[01]$')
-	expect "host_wqs=2: two channels" 2 "$chan"
-	DMA=$(ls /sys/class/dma | sed -n 's/chan0$//p')
+	chans=$(dma_chans $DEV)
+	our_idxd_bound $DEV && [ "$(echo "$chans" | grep -c .)" -eq 2 ]
+	result $? "host_wqs=2: two channels of $DEV, from our idxd ($(echo $chans))"
+	DMA=$(echo "$chans" | sed -n 's/chan0$//p')
 	res=$(devlink resource show $DL 2>&1)
 	expect_match "two WQs taken" "name wqs size 8 occ 2 " "$res"
 	expect_match "of 32 entries each" "name wq_entries size 128 occ 64 " \
@@ -340,15 +357,18 @@ wait_queued() {
 	return 1
 }
 
-# 8 copies queued on WQ 1 (engines held) while $1 happens
+# 8 copies queued on WQ 1 (engines held) while $1 happens ($2 says
+# what); one result: they were queued when it happened.  The test
+# module's verdict on them goes to QUEUED.
 copies_queued_during() {
 	test_window $TEST_HOLD $HOLD_ENGINES
 	insmod ./dma_memcpy_test.ko channel="${DMA}chan1" inflight=8 rounds=1 &
 	pid=$!
-	wait_queued 8 || echo "# the WQs never held 8 descriptors"
+	wait_queued 8
+	result $? "8 copies wait in WQ 1 when $2"
 	$1
 	wait $pid
-	grep '^ok 2 \|^not ok 2 ' $RESULTS
+	QUEUED=$(grep '^ok 2 \|^not ok 2 ' $RESULTS)
 	rmmod dma_memcpy_test
 	test_window $TEST_HOLD 0
 }
@@ -361,16 +381,18 @@ halt() {
 # What a WQ held when it went down: the device finishes it when only the
 # WQ is disabled (DISABLE_WQ drains), and fails it at once on a halt.
 test_inflight() {
-	out=$(copies_queued_during "raise_swerr 0x46 1")
+	copies_queued_during "raise_swerr 0x46 1" "the software error comes"
 	expect_match "copies queued on WQ 1 complete as it is disabled" \
-		'^ok 2 1 rounds of 8 copies in flight match: 0$' "$out"
+		'^ok 2 1 rounds of 8 copies in flight match: 0$' "$QUEUED"
 	wait_errors 7
+	result $? "that software error is a health event"
 	devlink health recover $DL reporter device
 	result $? "WQ 1 recovered"
-	out=$(copies_queued_during halt)
+	copies_queued_during halt "the device halts"
 	expect_match "copies queued when the device halts fail, DMA_TRANS_ABORTED" \
-		'^not ok 2 1 rounds of 8 copies in flight match: -125$' "$out"
+		'^not ok 2 1 rounds of 8 copies in flight match: -125$' "$QUEUED"
 	wait_errors 8
+	result $? "that halt is a health event"
 	devlink health recover $DL reporter device
 	result $? "the device recovered"
 	expect_match "WQ 1's channel copies again" "$COPIES_OK" \
@@ -403,7 +425,7 @@ test_unload() {
 cd "$(dirname "$0")" || exit 1
 . ./ktap.sh
 echo "KTAP version 1"
-echo "1..96"
+echo "1..101"
 test_instance
 test_resources
 test_param

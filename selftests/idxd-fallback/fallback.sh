@@ -17,12 +17,13 @@ echo "1..6"
 grep -qw movdir64b /proc/cpuinfo
 result $((!$?)) "the CPU does not offer MOVDIR64B"
 dmesg_mark
-modprobe idxd
-result $? "idxd loads"
+modprobe idxd && our_idxd_bound $DEV
+result $? "our idxd loads and binds $DEV"
 dmesg_new | grep -q "idxd $DEV: .*portal writes by 8-byte stores (no MOVDIR64B)$"
 result $? "probe says it writes descriptors with 8-byte stores"
 
-insmod ./dma_memcpy_test.ko inflight=32 rounds=16
+chan=$(dma_chans $DEV | head -n1)
+insmod ./dma_memcpy_test.ko channel="${chan:-none}" inflight=32 rounds=16
 grep -E '^(not )?ok ' "$RESULTS" | sed 's/^/# /'
 grep -q '^ok 2 16 rounds of 32 copies in flight match: 0$' "$RESULTS"
 result $? "16 rounds of 32 copies in flight, byte for byte"

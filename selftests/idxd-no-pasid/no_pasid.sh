@@ -15,13 +15,14 @@ echo "KTAP version 1"
 echo "1..5"
 
 dmesg_mark
-modprobe idxd
-result $? "idxd loads"
+modprobe idxd && our_idxd_bound $DEV
+result $? "our idxd loads and binds $DEV"
 dmesg_new | grep -q "idxd $DEV: PASID: not enabled (needs an IOMMU in scalable mode): no subfunctions$"
 result $? "probe says PASIDs are not enabled"
 expect_match "devlink has no PASIDs to share" \
 	"name pasids size 0 occ 0 " "$(devlink resource show $DL 2>&1)"
-insmod ./dma_memcpy_test.ko inflight=8 rounds=4
+chan=$(dma_chans $DEV | head -n1)
+insmod ./dma_memcpy_test.ko channel="${chan:-none}" inflight=8 rounds=4
 grep -q '^ok 2 4 rounds of 8 copies in flight match: 0$' "$RESULTS"
 result $? "the host channel copies without PASIDs"
 rmmod dma_memcpy_test && rmmod idxd
