@@ -16,8 +16,8 @@ refused() {
 	cat <<'LIST'
 0000:00:0b.0 the device reports 0 WQs, 4 groups, 4 engines: it needs one of each at least
 0000:00:0c.0 host_wqs=1 needs as many WQ entries, the device has 0
-0000:00:0d.0 WQCFG table at 0xffff00 \(256 bytes\) ends beyond BAR0 \(32768 bytes\)
-0000:00:0e.0 MSIX_PERM table at 0x600 \(512 bytes\) overlaps WQCFG table at 0x500 \(8160 bytes\)
+0000:00:0d.0 WQCFG table at 0xffff00 \(256 bytes\) is not inside BAR0 \(32768 bytes\) after its registers
+0000:00:0e.0 WQCFG table at 0x500 \(8160 bytes\) overlaps IMS at 0x1000 \(16384 bytes\)
 0000:00:0f.0 6 WQs need 98304 bytes of portals, BAR2 has 65536
 LIST
 }

@@ -12,7 +12,7 @@
 
 #include "idxd.h"
 
-/* A table in BAR0, as the device places it. */
+/* A table in BAR0, as the device places it; len 0: absent. */
 struct idxd_table {
 	const char *name;
 	u64 start;
@@ -65,6 +65,9 @@ static int idxd_counts_check(struct idxd_device *idxd)
 	return 0;
 }
 
+/* GRPCFG sits at or after this on every DSA; below are the registers. */
+#define IDXD_REG_BLOCK_END	0x200
+
 static bool idxd_tables_overlap(const struct idxd_table *a,
 				const struct idxd_table *b)
 {
@@ -72,11 +75,64 @@ static bool idxd_tables_overlap(const struct idxd_table *a,
 	       b->start < a->start + a->len;
 }
 
-/* Each table lies inside BAR0 and apart from the others. */
+/* The MSI-X table and PBA, which the PCI core writes, where in BAR0. */
+static void idxd_msix_tables(struct idxd_device *idxd, struct idxd_table *t)
+{
+	struct pci_dev *pdev = idxd->pdev;
+	int n = pci_msix_vec_count(pdev);
+	u32 table, pba;
+
+	t[0] = (struct idxd_table){ "MSI-X table" };
+	t[1] = (struct idxd_table){ "MSI-X PBA" };
+	if (n <= 0 || !pdev->msix_cap)
+		return;
+	pci_read_config_dword(pdev, pdev->msix_cap + PCI_MSIX_TABLE, &table);
+	pci_read_config_dword(pdev, pdev->msix_cap + PCI_MSIX_PBA, &pba);
+	if ((table & PCI_MSIX_TABLE_BIR) == IDXD_MMIO_BAR)
+		t[0] = (struct idxd_table){ "MSI-X table",
+			table & PCI_MSIX_TABLE_OFFSET, n * PCI_MSIX_ENTRY_SIZE };
+	if ((pba & PCI_MSIX_PBA_BIR) == IDXD_MMIO_BAR)
+		t[1] = (struct idxd_table){ "MSI-X PBA",
+			pba & PCI_MSIX_PBA_OFFSET, DIV_ROUND_UP(n, 64) * 8 };
+}
+
+/*
+ * @t lies inside BAR0 and clear of the registers and of each of
+ * @others; says which it is not.
+ */
+static bool idxd_table_fits(struct idxd_device *idxd,
+			    const struct idxd_table *t,
+			    const struct idxd_table *others, int n)
+{
+	u64 bar = pci_resource_len(idxd->pdev, IDXD_MMIO_BAR);
+	int i;
+
+	if (!t->len)
+		return true;
+	if (t->start + t->len > bar || t->start < IDXD_REG_BLOCK_END) {
+		dev_err(idxd_dev(idxd), "%s table at %#llx (%llu bytes) is not inside BAR%d (%llu bytes) after its registers\n",
+			t->name, t->start, t->len, IDXD_MMIO_BAR, bar);
+		return false;
+	}
+	for (i = 0; i < n; i++) {
+		if (&others[i] == t || !idxd_tables_overlap(t, &others[i]))
+			continue;
+		dev_err(idxd_dev(idxd), "%s table at %#llx (%llu bytes) overlaps %s at %#llx (%llu bytes)\n",
+			t->name, t->start, t->len, others[i].name,
+			others[i].start, others[i].len);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The tables the driver writes lie inside BAR0, clear of the registers,
+ * the MSI-X structures and every other table.  GRPCFG and WQCFG are
+ * needed; without a sound IMS table there are no subfunctions.
+ */
 static int idxd_tables_check(struct idxd_device *idxd)
 {
 	struct idxd_caps *caps = &idxd->caps;
-	u64 bar = pci_resource_len(idxd->pdev, IDXD_MMIO_BAR);
 	int msix = pci_msix_vec_count(idxd->pdev);
 	struct idxd_table t[] = {
 		{ "GRPCFG", caps->offsets.grpcfg * IDXD_TABLE_MULT,
@@ -84,30 +140,21 @@ static int idxd_tables_check(struct idxd_device *idxd)
 		{ "WQCFG", caps->offsets.wqcfg * IDXD_TABLE_MULT,
 		  (u64)caps->wq.num_wqs <<
 		  (caps->wq.wqcfg_size + IDXD_WQCFG_MIN) },
-		{ "MSIX_PERM", caps->offsets.msix_perm * IDXD_TABLE_MULT,
-		  (u64)max(msix, 0) * IDXD_MSIX_PERM_STRIDE },
 		{ "IMS", caps->offsets.ims * IDXD_TABLE_MULT,
 		  (u64)caps->gen.max_ims_mult * IDXD_IMS_MULT *
 		  IDXD_IMS_ENTRY_SIZE },
+		{ "MSIX_PERM", caps->offsets.msix_perm * IDXD_TABLE_MULT,
+		  (u64)max(msix, 0) * IDXD_MSIX_PERM_STRIDE },
+		{ }, { },
 	};
-	int i, j;
 
-	for (i = 0; i < ARRAY_SIZE(t); i++) {
-		if (t[i].start + t[i].len > bar) {
-			dev_err(idxd_dev(idxd), "%s table at %#llx (%llu bytes) ends beyond BAR%d (%llu bytes)\n",
-				t[i].name, t[i].start, t[i].len, IDXD_MMIO_BAR,
-				bar);
-			return -ENODEV;
-		}
-		for (j = 0; j < i; j++) {
-			if (!idxd_tables_overlap(&t[i], &t[j]))
-				continue;
-			dev_err(idxd_dev(idxd), "%s table at %#llx (%llu bytes) overlaps %s table at %#llx (%llu bytes)\n",
-				t[i].name, t[i].start, t[i].len, t[j].name,
-				t[j].start, t[j].len);
-			return -ENODEV;
-		}
-	}
+	idxd_msix_tables(idxd, &t[4]);
+	if (!idxd_table_fits(idxd, &t[0], t, ARRAY_SIZE(t)) ||
+	    !idxd_table_fits(idxd, &t[1], t, ARRAY_SIZE(t)))
+		return -ENODEV;
+	idxd->ims = t[2].len && idxd_table_fits(idxd, &t[2], t, 2);
+	if (!idxd->ims)
+		dev_warn(idxd_dev(idxd), "no usable IMS table: no subfunctions\n");
 	return 0;
 }
 

@@ -60,31 +60,52 @@ static unsigned long idxd_drain_step(struct idxd_device *idxd)
 }
 
 /*
+ * A drain's deadline moves on while the WQ's occupancy falls (where the
+ * device reports occupancy), but never past one step per entry the WQ
+ * has and one more: a device cannot hold the command unit for ever.
+ */
+static unsigned long idxd_drain_deadline(struct idxd_device *idxd, int wq,
+					 unsigned long deadline,
+					 unsigned long cap, unsigned int *low)
+{
+	unsigned int occ;
+
+	if (!idxd->caps.wq.occupancy)
+		return deadline;
+	occ = idxd_wq_occupancy(idxd, wq);
+	if (occ >= *low)
+		return deadline;
+	*low = occ;
+	deadline = jiffies + idxd_drain_step(idxd);
+	return time_after(deadline, cap) ? cap : deadline;
+}
+
+/*
  * Wait for the completion interrupt, but let CMDSTS decide: a lost
  * interrupt does not fail a finished command, and a late one (from a
  * command that timed out before) does not end the wait early.  With
- * @drain_wq >= 0, the deadline moves on while that WQ's occupancy falls.
+ * @drain_wq >= 0, the bound follows the drain (idxd_drain_deadline()).
  */
 static u32 idxd_cmd_wait(struct idxd_device *idxd, int drain_wq)
 {
 	unsigned long deadline = jiffies + msecs_to_jiffies(IDXD_CMD_TIMEOUT_MS);
-	unsigned int occ, low = UINT_MAX;
+	unsigned long cap = 0;
+	unsigned int low = UINT_MAX;
 	long left;
 	u32 sts;
 
-	if (drain_wq >= 0)
+	if (drain_wq >= 0) {
 		deadline = jiffies + idxd_drain_step(idxd);
+		cap = jiffies + (idxd->wqs[drain_wq].size + 1) *
+				idxd_drain_step(idxd);
+	}
 	for (;;) {
 		sts = idxd_cmdsts(idxd);
 		if (!(sts & IDXD_CMDSTS_ACTIVE))
 			return sts;
-		if (drain_wq >= 0) {
-			occ = idxd_wq_occupancy(idxd, drain_wq);
-			if (occ < low) {
-				low = occ;
-				deadline = jiffies + idxd_drain_step(idxd);
-			}
-		}
+		if (drain_wq >= 0)
+			deadline = idxd_drain_deadline(idxd, drain_wq, deadline,
+						       cap, &low);
 		left = (long)(deadline - jiffies);
 		if (left <= 0)
 			return sts;

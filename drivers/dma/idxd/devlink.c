@@ -33,8 +33,6 @@ enum {
 	IDXD_DEVLINK_PARAM_SF_WQ_SIZE = DEVLINK_PARAM_GENERIC_ID_MAX + 1,
 };
 
-#define IDXD_SF_WQ_SIZE_DEFAULT	16
-
 static int idxd_sf_wq_size_get(struct devlink *devlink, u32 id,
 			       struct devlink_param_gset_ctx *ctx)
 {
@@ -80,6 +78,7 @@ static const struct devlink_param idxd_devlink_params[] = {
 
 static const struct devlink_ops idxd_devlink_ops = {
 	.info_get = idxd_devlink_info_get,
+	.port_new = idxd_sf_port_new,
 };
 
 static void idxd_devlink_free(void *devlink)
@@ -100,9 +99,13 @@ struct idxd_device *idxd_devlink_alloc(struct pci_dev *pdev)
 	return devlink_priv(devlink);
 }
 
-/* Error handling stops first: it reports to the instance. */
+/*
+ * Subfunctions go first, while everything they use still works; then
+ * error handling, which reports to the instance.
+ */
 static void idxd_devlink_unregister(void *devlink)
 {
+	idxd_sfs_remove(devlink_priv(devlink));
 	idxd_health_stop(devlink_priv(devlink));
 	devlink_unregister(devlink);
 	devlink_params_unregister(devlink, idxd_devlink_params,
@@ -116,8 +119,6 @@ int idxd_devlink_setup(struct idxd_device *idxd)
 	struct devlink *devlink = idxd_devlink(idxd);
 	int ret;
 
-	idxd->sf_wq_size = min_t(u16, IDXD_SF_WQ_SIZE_DEFAULT,
-				 idxd->caps.wq.total_wq_size);
 	ret = idxd_resources_register(idxd);
 	if (ret)
 		return ret;

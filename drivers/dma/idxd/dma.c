@@ -429,15 +429,23 @@ static bool idxd_chan_idle(struct idxd_chan *c)
 	return idle;
 }
 
-/* What the device has cannot be recalled: wait until it is done. */
+/*
+ * What the device has cannot be recalled: wait until it is done, however
+ * long, since the client frees what they point to once this returns.  A
+ * device that sits on them is reported every IDXD_SYNC_TIMEOUT_MS; error
+ * handling or a reset ends the wait by failing them.
+ */
 static void idxd_synchronize(struct dma_chan *chan)
 {
 	struct idxd_chan *c = to_idxd_chan(chan);
+	unsigned int waited = 0;
 
-	if (!wait_event_timeout(c->idle, idxd_chan_idle(c),
-				msecs_to_jiffies(IDXD_SYNC_TIMEOUT_MS)))
+	while (!wait_event_timeout(c->idle, idxd_chan_idle(c),
+				   msecs_to_jiffies(IDXD_SYNC_TIMEOUT_MS))) {
+		waited += IDXD_SYNC_TIMEOUT_MS;
 		pr_err("%s: descriptors still in the device after %u ms\n",
-		       dma_chan_name(chan), IDXD_SYNC_TIMEOUT_MS);
+		       dma_chan_name(chan), waited);
+	}
 }
 
 static struct idxd_dma *to_idxd_dma(struct dma_device *dma)
@@ -696,27 +704,15 @@ static void idxd_dma_device_init(struct idxd_device *idxd, struct idxd_dma *d)
 	INIT_LIST_HEAD(&dma->channels);
 }
 
-/* Configure the device with the host WQs and enable each. */
-static int idxd_dma_enable(struct idxd_device *idxd, struct idxd_dma *d)
-{
-	unsigned int i;
-	int ret;
-
-	mutex_lock(&idxd->dev_lock);
-	ret = idxd_device_config(idxd);
-	for (i = 0; !ret && i < d->nr_chans; i++)
-		ret = idxd_wq_start(d->chans[i].wq);
-	mutex_unlock(&idxd->dev_lock);
-	return ret;
-}
-
 /**
  * idxd_dma_setup() - the host WQs and their DMA_MEMCPY channels
  * @idxd: the device, reset, with MSI-X vectors 0 to host_wqs
  *
  * Each host WQ gets an equal share of at most IDXD_HOST_WQ_SIZE entries.
- * The channels are stopped by idxd_device_quiesce() before the WQ claims
- * and interrupts go at unbind; their memory goes with the DMA device.
+ * The channels start once the device is up (idxd_device_up()) and are
+ * registered with dmaengine after (idxd_dma_register()).  They are
+ * stopped by idxd_device_quiesce() before the WQ claims and interrupts
+ * go at unbind; their memory goes with the DMA device.
  *
  * Return: 0 or an error (logged).
  */
@@ -743,9 +739,21 @@ int idxd_dma_setup(struct idxd_device *idxd)
 		if (ret)
 			return ret;
 	}
-	ret = idxd_dma_enable(idxd, d);
-	if (ret)
-		return ret;
+	idxd->dma = d;
+	return 0;
+}
+
+/**
+ * idxd_dma_register() - the channels appear to dmaengine's clients
+ * @idxd: the device, up, its host WQs enabled
+ *
+ * Return: 0 or an error (logged).
+ */
+int idxd_dma_register(struct idxd_device *idxd)
+{
+	struct idxd_dma *d = idxd->dma;
+	int ret;
+
 	ret = dma_async_device_register(&d->dma);
 	if (ret) {
 		dev_err(idxd_dev(idxd), "cannot register the DMA device: %d\n",

@@ -43,6 +43,21 @@ static void idxd_fmsg_swerr(struct devlink_fmsg *fmsg,
 	devlink_fmsg_bool_pair_put(fmsg, "fault_on_write", e->fault_rw);
 }
 
+/* BAR0 is not readable while the PCI core resets the function. */
+static void idxd_fmsg_state(struct devlink_fmsg *fmsg, struct idxd_device *idxd)
+{
+	union gensts_reg sts;
+	bool resetting;
+
+	mutex_lock(&idxd->dev_lock);
+	resetting = idxd->resetting;
+	if (!resetting)
+		sts.bits = ioread32(idxd->regs + IDXD_GENSTATS_OFFSET);
+	mutex_unlock(&idxd->dev_lock);
+	devlink_fmsg_string_pair_put(fmsg, "state", resetting ? "resetting" :
+				     idxd_state_names[sts.state]);
+}
+
 static void idxd_fmsg_wqs(struct devlink_fmsg *fmsg, struct idxd_device *idxd)
 {
 	unsigned int i;
@@ -52,7 +67,7 @@ static void idxd_fmsg_wqs(struct devlink_fmsg *fmsg, struct idxd_device *idxd)
 	for (i = 0; i < idxd->caps.wq.num_wqs; i++) {
 		struct idxd_wq *wq = &idxd->wqs[i];
 
-		if (wq->state == IDXD_WQ_UNUSED)
+		if (!idxd_wq_owned(wq))
 			continue;
 		devlink_fmsg_obj_nest_start(fmsg);
 		devlink_fmsg_u32_pair_put(fmsg, "wq", i);
@@ -71,10 +86,8 @@ static int idxd_health_dump(struct devlink_health_reporter *reporter,
 {
 	struct idxd_device *idxd = devlink_health_reporter_priv(reporter);
 	const struct idxd_health_ctx *ctx = priv_ctx;
-	union gensts_reg sts;
 
-	sts.bits = ioread32(idxd->regs + IDXD_GENSTATS_OFFSET);
-	devlink_fmsg_string_pair_put(fmsg, "state", idxd_state_names[sts.state]);
+	idxd_fmsg_state(fmsg, idxd);
 	idxd_fmsg_wqs(fmsg, idxd);
 	if (!ctx)
 		return 0;
@@ -158,7 +171,7 @@ void idxd_err_work(struct work_struct *work)
 
 	idxd_log_error(idxd, &ctx);
 	if (ctx.halted)
-		idxd_device_fail(idxd);
+		idxd_device_fail_halted(idxd);
 	else
 		for_each_set_bit(wq, ctx.wqs, IDXD_MAX_WQS)
 			idxd_wq_fail(idxd, wq, ctx.err.error);
@@ -166,6 +179,25 @@ void idxd_err_work(struct work_struct *work)
 			      ctx.halted ? "device halted" :
 			      ctx.err.valid ? "software error" :
 			      "software errors lost", &ctx);
+}
+
+/**
+ * idxd_err_forget() - a function reset: errors captured before it are gone
+ * @idxd: the device
+ *
+ * What the interrupt captured before the reset names a device and WQs
+ * the reset replaced; err_work must not act on it afterwards.
+ */
+void idxd_err_forget(struct idxd_device *idxd)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&idxd->err_lock, flags);
+	memset(&idxd->err, 0, sizeof(idxd->err));
+	bitmap_zero(idxd->err_wqs, IDXD_MAX_WQS);
+	idxd->lost = false;
+	idxd->halted = false;
+	spin_unlock_irqrestore(&idxd->err_lock, flags);
 }
 
 /**

@@ -7,6 +7,9 @@
 
 #include <linux/completion.h>
 #include <linux/idxd_hw.h>
+#include <linux/idxd_sf.h>
+#include <linux/iommu.h>
+#include <linux/msi.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/workqueue.h>
@@ -27,6 +30,9 @@ enum idxd_resource {
 
 /* WQCAP.num_wqs and SWERR.wq_idx are 8 bits wide */
 #define IDXD_MAX_WQS		256
+
+/* entries of each WQ carved for subfunctions, unless sf_wq_size says */
+#define IDXD_SF_WQ_SIZE_DEFAULT	16
 
 /* What the device reports about itself, read once at probe. */
 struct idxd_caps {
@@ -63,8 +69,11 @@ struct idxd_wq_ops {
 };
 
 enum idxd_wq_state {
-	IDXD_WQ_UNUSED,		/* not configured by this driver */
-	IDXD_WQ_STOPPED,	/* configured, not enabled */
+	IDXD_WQ_UNUSED,		/* no entries: not configured */
+	IDXD_WQ_FREE,		/* carved (entries, group), no owner */
+	IDXD_WQ_RESERVED,	/* an owner's, out of service (no PASID) */
+	/* in service from here: enabled, or brought back by recovery */
+	IDXD_WQ_STOPPED,	/* an owner's, configured, not enabled */
 	IDXD_WQ_ENABLED,
 	IDXD_WQ_FAILED,		/* disabled after an error, until recovery */
 };
@@ -75,7 +84,12 @@ struct idxd_wq {
 	int id;
 	u16 size;
 	enum idxd_wq_state state;
-	unsigned int vector;		/* MSI-X index of its completions */
+	bool ims;			/* completions by an IMS entry */
+	unsigned int vector;		/* MSI-X or IMS index of completions */
+	struct msi_msg ims_msg;		/* what the IMS entry sends */
+	bool pasid_en;			/* descriptors tagged with pasid */
+	bool priv_mode;			/* ... as privileged requests */
+	u32 pasid;
 	u16 int_handle;			/* what descriptors name for it */
 	bool handle_valid;		/* granted since the last reset */
 	bool unflushed;			/* stopped, its work not failed yet */
@@ -91,6 +105,7 @@ struct idxd_device {
 	struct idxd_caps caps;
 	bool movdir64b;
 	bool pasid;			/* the IOMMU enabled PASIDs for us */
+	bool ims;			/* the IMS table is usable */
 
 	/*
 	 * dev_lock orders every change of device, WQ and owner state:
@@ -103,11 +118,15 @@ struct idxd_device {
 	bool failed;			/* only a device reset helps now */
 	bool live;			/* probed, devlink registered */
 	bool resetting;			/* between reset_prepare and reset_done */
+	bool recovering;		/* recovery asked for the reset */
+	bool failed_before_reset;	/* the reset is to revive it */
 	int reset_err;			/* how the last reset_done went */
 
 	/* devlink: resource occupancy, and the WQ size a new SF gets */
 	u64 occ[IDXD_RES_MAX];
 	u16 sf_wq_size;
+	struct idxd_dma *dma;		/* the host channels */
+	struct list_head sfs;		/* subfunction ports, under devl_lock */
 
 	/* device commands: one at a time, completed by the misc interrupt */
 	struct mutex cmd_lock;
@@ -137,6 +156,30 @@ static inline struct device *idxd_dev(struct idxd_device *idxd)
 	return &idxd->pdev->dev;
 }
 
+/*
+ * A subfunction: a devlink port (flavour pcisf) that holds one carved WQ
+ * from add to del; active, the WQ is enabled with the SF's PASID and IMS
+ * entry, behind a host vector of its own, and the auxiliary device
+ * idxd.sf.<n> exists.  Bookkept under devl_lock; what the WQ ops read
+ * (sfdev, ops) under dev_lock.
+ */
+struct idxd_sf {
+	struct devlink_port port;
+	struct idxd_device *idxd;
+	struct list_head node;
+	u32 sfnum;
+	char name[16];			/* "sf<sfnum>", the WQ's owner */
+	struct idxd_wq *wq;
+	bool active;			/* admin state */
+	ioasid_t pasid;
+	struct msi_map vec;		/* the host vector behind its IMS entry */
+	struct idxd_sf_dev *sfdev;	/* the auxiliary device, while active */
+	struct iommu_domain *domain;	/* attached to pasid by the consumer */
+	const struct idxd_sf_ops *ops;	/* the consumer's */
+	void *ops_priv;
+	bool attached;			/* opstate, as the consumer says */
+};
+
 /* cmd.c */
 int idxd_cmd_exec(struct idxd_device *idxd, enum idxd_cmd cmd, u32 operand,
 		  u32 *result);
@@ -150,12 +193,23 @@ int idxd_caps_check(struct idxd_device *idxd, unsigned int host_wqs);
 
 /* init.c */
 int idxd_device_reset(struct idxd_device *idxd);
+int idxd_device_up(struct idxd_device *idxd);
 
 /* wq.c */
 int idxd_wqs_init(struct idxd_device *idxd);
 int idxd_wq_claim(struct idxd_wq *wq, u16 size, unsigned int vector,
 		  const char *owner, const struct idxd_wq_ops *ops, void *priv);
 int idxd_device_config(struct idxd_device *idxd);
+bool idxd_wq_owned(struct idxd_wq *wq);
+bool idxd_wq_in_service(struct idxd_wq *wq);
+void idxd_wqs_carve(struct idxd_device *idxd, u16 size);
+struct idxd_wq *idxd_wq_take(struct idxd_device *idxd, const char *owner,
+			     const struct idxd_wq_ops *ops, void *priv);
+void idxd_wq_set_pasid(struct idxd_wq *wq, u32 pasid, bool priv);
+void idxd_wq_set_ims(struct idxd_wq *wq, unsigned int index,
+		     const struct msi_msg *msg);
+void idxd_wq_quiesce(struct idxd_wq *wq);
+void idxd_wq_put(struct idxd_wq *wq);
 int idxd_wq_start(struct idxd_wq *wq);
 int idxd_wq_disable(struct idxd_wq *wq);
 int idxd_wq_reset(struct idxd_wq *wq);
@@ -169,7 +223,7 @@ void idxd_flush_stopped(struct idxd_device *idxd);
 int idxd_device_recover(struct idxd_device *idxd,
 			struct netlink_ext_ack *extack);
 void idxd_wq_fail(struct idxd_device *idxd, unsigned int id, u32 error);
-void idxd_device_fail(struct idxd_device *idxd);
+void idxd_device_fail_halted(struct idxd_device *idxd);
 void idxd_device_quiesce(struct idxd_device *idxd);
 int idxd_recover(struct idxd_device *idxd, struct netlink_ext_ack *extack);
 
@@ -180,13 +234,33 @@ int idxd_recover_by_reset(struct idxd_device *idxd, unsigned int type,
 
 /* irq.c */
 int idxd_irq_setup(struct idxd_device *idxd);
+void idxd_ims_program(struct idxd_device *idxd, unsigned int index,
+		      const struct msi_msg *msg, bool pasid_en, u32 pasid);
+void idxd_ims_clear(struct idxd_device *idxd, unsigned int index);
 
 /* devlink.c */
 struct idxd_device *idxd_devlink_alloc(struct pci_dev *pdev);
 int idxd_devlink_setup(struct idxd_device *idxd);
 
+/* sf.c */
+int idxd_sf_port_new(struct devlink *devlink,
+		     const struct devlink_port_new_attrs *attrs,
+		     struct netlink_ext_ack *extack,
+		     struct devlink_port **dl_port);
+void idxd_sfs_remove(struct idxd_device *idxd);
+
+/* sf_irq.c */
+int idxd_sf_irq_alloc(struct idxd_sf *sf, struct msi_msg *msg,
+		      struct netlink_ext_ack *extack);
+void idxd_sf_irq_free(struct idxd_sf *sf);
+
+/* sf_dev.c */
+int idxd_sf_dev_add(struct idxd_sf *sf, struct netlink_ext_ack *extack);
+void idxd_sf_dev_del(struct idxd_sf *sf);
+
 /* dma.c */
 int idxd_dma_setup(struct idxd_device *idxd);
+int idxd_dma_register(struct idxd_device *idxd);
 void idxd_dma_orphans_free(void);
 
 /* resources.c */
@@ -198,5 +272,6 @@ void idxd_health_destroy(struct idxd_device *idxd);
 void idxd_err_work(struct work_struct *work);
 void idxd_health_start(struct idxd_device *idxd);
 void idxd_health_stop(struct idxd_device *idxd);
+void idxd_err_forget(struct idxd_device *idxd);
 
 #endif /* _IDXD_H_ */

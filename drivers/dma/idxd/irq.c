@@ -99,3 +99,57 @@ int idxd_irq_setup(struct idxd_device *idxd)
 	idxd->occ[IDXD_RES_VECTORS] = n;
 	return 0;
 }
+
+static u32 idxd_ims_offset(struct idxd_device *idxd, unsigned int index)
+{
+	return idxd->caps.offsets.ims * IDXD_TABLE_MULT +
+	       index * IDXD_IMS_ENTRY_SIZE;
+}
+
+/**
+ * idxd_ims_program() - IMS entry @index sends @msg, for @pasid only
+ * @idxd: the device
+ * @index: the entry
+ * @msg: the message (address, data) of the host vector behind it
+ * @pasid_en: only descriptors of @pasid may raise it
+ * @pasid: that PASID
+ *
+ * The entry is written masked and unmasked last, so it never sends a
+ * half-written message.
+ */
+void idxd_ims_program(struct idxd_device *idxd, unsigned int index,
+		      const struct msi_msg *msg, bool pasid_en, u32 pasid)
+{
+	u32 off = idxd_ims_offset(idxd, index);
+	union ims_entry e = {
+		.addr = ((u64)msg->address_hi << 32) | msg->address_lo,
+		.data = msg->data,
+		.mask = 1,
+		.pasid_en = pasid_en,
+		.pasid = pasid,
+	};
+
+	iowrite32(e.bits[IDXD_IMS_CTRL_DWORD],
+		  idxd->regs + off + IDXD_IMS_CTRL_DWORD * sizeof(u32));
+	writeq(e.addr, idxd->regs + off);
+	iowrite32(e.data, idxd->regs + off + sizeof(u64));
+	e.mask = 0;
+	iowrite32(e.bits[IDXD_IMS_CTRL_DWORD],
+		  idxd->regs + off + IDXD_IMS_CTRL_DWORD * sizeof(u32));
+}
+
+/**
+ * idxd_ims_clear() - IMS entry @index masked, sending nothing
+ * @idxd: the device
+ * @index: the entry
+ */
+void idxd_ims_clear(struct idxd_device *idxd, unsigned int index)
+{
+	u32 off = idxd_ims_offset(idxd, index);
+	union ims_entry e = { .mask = 1 };
+
+	iowrite32(e.bits[IDXD_IMS_CTRL_DWORD],
+		  idxd->regs + off + IDXD_IMS_CTRL_DWORD * sizeof(u32));
+	writeq(0, idxd->regs + off);
+	iowrite32(0, idxd->regs + off + sizeof(u64));
+}

@@ -17,11 +17,6 @@
 
 #include "idxd.h"
 
-static bool idxd_wq_claimed(struct idxd_wq *wq)
-{
-	return wq->state != IDXD_WQ_UNUSED;
-}
-
 /* The device can no longer touch what stopped WQs held: fail it. */
 void idxd_flush_stopped(struct idxd_device *idxd)
 {
@@ -57,7 +52,7 @@ void idxd_owners_stop(struct idxd_device *idxd)
 			wq->ops->stop(wq);
 			wq->unflushed = true;
 		}
-		if (idxd_wq_claimed(wq))
+		if (idxd_wq_in_service(wq))
 			wq->state = IDXD_WQ_FAILED;
 	}
 }
@@ -85,13 +80,23 @@ static void idxd_device_fail_locked(struct idxd_device *idxd)
 }
 
 /**
- * idxd_device_fail() - the device halted: take every WQ out of service
+ * idxd_device_fail_halted() - the device halted: take every WQ out of
+ * service
  * @idxd: the device
+ *
+ * Only if it is still halted: a function reset since the halt was seen
+ * brought it back already.
  */
-void idxd_device_fail(struct idxd_device *idxd)
+void idxd_device_fail_halted(struct idxd_device *idxd)
 {
+	union gensts_reg sts;
+
 	mutex_lock(&idxd->dev_lock);
-	idxd_device_fail_locked(idxd);
+	if (!idxd->resetting) {
+		sts.bits = ioread32(idxd->regs + IDXD_GENSTATS_OFFSET);
+		if (sts.state == IDXD_DEVICE_STATE_HALT)
+			idxd_device_fail_locked(idxd);
+	}
 	mutex_unlock(&idxd->dev_lock);
 }
 
@@ -148,7 +153,8 @@ int idxd_device_recover(struct idxd_device *idxd,
 	int ret;
 
 	lockdep_assert_held(&idxd->dev_lock);
-	idxd_device_fail_locked(idxd);
+	/* one RESET_DEVICE: the one below */
+	idxd_owners_stop(idxd);
 	ret = idxd_device_reset(idxd);
 	if (ret) {
 		NL_SET_ERR_MSG_MOD(extack, "device reset failed, see dmesg");
@@ -161,7 +167,7 @@ int idxd_device_recover(struct idxd_device *idxd,
 		goto fail;
 	}
 	for (i = 0; i < idxd->caps.wq.num_wqs; i++) {
-		if (!idxd_wq_claimed(&idxd->wqs[i]))
+		if (!idxd_wq_in_service(&idxd->wqs[i]))
 			continue;
 		ret = idxd_wq_start(&idxd->wqs[i]);
 		if (ret) {
@@ -271,6 +277,8 @@ int idxd_recover(struct idxd_device *idxd, struct netlink_ext_ack *extack)
 	    sts.reset_type != IDXD_DEVICE_RESET_SOFTWARE) {
 		/* the PCI core's reset calls back and takes dev_lock */
 		mutex_unlock(&idxd->dev_lock);
+		if (sts.reset_type == IDXD_DEVICE_RESET_FLR)
+			dev_warn(idxd_dev(idxd), "the halted device needs a function level reset: resetting it\n");
 		return idxd_recover_by_reset(idxd, sts.reset_type, extack);
 	}
 	if (idxd->failed || sts.state != IDXD_DEVICE_STATE_ENABLED)
@@ -278,5 +286,14 @@ int idxd_recover(struct idxd_device *idxd, struct netlink_ext_ack *extack)
 	else
 		ret = idxd_wqs_recover(idxd, extack);
 	mutex_unlock(&idxd->dev_lock);
+	/*
+	 * A command the device sits on blocks RESET_DEVICE for ever (the
+	 * device ignores commands while one is active): only a function
+	 * reset ends it.
+	 */
+	if (ret == -EBUSY || ret == -ETIMEDOUT) {
+		dev_warn(idxd_dev(idxd), "a device command is stuck: resetting the function\n");
+		return idxd_recover_by_reset(idxd, IDXD_DEVICE_RESET_FLR, extack);
+	}
 	return ret;
 }

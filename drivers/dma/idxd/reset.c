@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Function level resets.  The PCI core resets the function when asked
- * (sysfs "reset", VFIO, AER) and calls back around it: before, every
- * owner stops, since the device is about to forget its WQs; after, the
- * device is configured again, its WQs enabled, and the owners' work that
- * the reset dropped is failed.  Recovery asks for the same reset when a
- * halt's GENSTS.reset_type says RESET_DEVICE is not enough.
+ * (sysfs "reset", pci_reset_function() callers) and calls back around
+ * it: before, every owner stops, since the device is about to forget its
+ * WQs; after, the device is configured again, its WQs enabled, and the
+ * owners' work that the reset dropped is failed.  Recovery asks for the
+ * same reset when a halt's GENSTS.reset_type says RESET_DEVICE is not
+ * enough, or when a command the device sits on blocks RESET_DEVICE.
+ * (AER recovery does not call these: the driver has no error_detected.)
  *
  * The PCI core holds the device lock around the callbacks; recovery holds
  * devl_lock, which unbinding takes under the device lock.  Recovery thus
@@ -28,34 +30,57 @@ static void idxd_reset_prepare(struct pci_dev *pdev)
 	struct idxd_device *idxd = pci_get_drvdata(pdev);
 
 	mutex_lock(&idxd->dev_lock);
+	idxd->failed_before_reset = idxd->failed;
 	idxd->resetting = true;
 	idxd_owners_stop(idxd);
 	mutex_unlock(&idxd->dev_lock);
 	dev_info(&pdev->dev, "function level reset: WQs stopped\n");
 }
 
+/*
+ * The health reporter follows what the reset did, unless the reset is
+ * recovery's own (the devlink core then accounts for it).  Device lock
+ * held and the driver bound: the instance is registered while live.
+ */
+static void idxd_reset_report(struct idxd_device *idxd, bool live,
+			      bool revived, bool recovering, int ret)
+{
+	if (!live || recovering)
+		return;
+	if (ret) {
+		devlink_health_reporter_state_update(idxd->health,
+						     DEVLINK_HEALTH_REPORTER_STATE_ERROR);
+		return;
+	}
+	if (revived)
+		devlink_health_reporter_recovery_done(idxd->health);
+	devlink_health_reporter_state_update(idxd->health,
+					     DEVLINK_HEALTH_REPORTER_STATE_HEALTHY);
+}
+
 /* The PCI core restored config space and MSI-X: configure the device. */
 static void idxd_reset_done(struct pci_dev *pdev)
 {
 	struct idxd_device *idxd = pci_get_drvdata(pdev);
-	bool live;
+	bool live, revived, recovering;
 	int ret;
 
+	/* what was captured before the reset names what it replaced */
+	idxd_err_forget(idxd);
 	mutex_lock(&idxd->dev_lock);
 	idxd->resetting = false;
 	ret = idxd_device_recover(idxd, NULL);
 	idxd->reset_err = ret;
 	live = idxd->live;
+	revived = idxd->failed_before_reset;
+	recovering = idxd->recovering;
 	mutex_unlock(&idxd->dev_lock);
-	if (ret) {
+	if (ret)
 		dev_err(&pdev->dev, "function level reset: the device is not configured again (%d); devlink health recover retries\n",
 			ret);
-		return;
-	}
-	dev_info(&pdev->dev, "function level reset: configuration and WQs restored\n");
-	if (live)
-		devlink_health_reporter_state_update(idxd->health,
-						     DEVLINK_HEALTH_REPORTER_STATE_HEALTHY);
+	else
+		dev_info(&pdev->dev, "function level reset: configuration and WQs restored\n");
+	idxd_reset_report(idxd, live, revived, recovering, ret);
 }
 
 const struct pci_error_handlers idxd_err_handlers = {
@@ -86,8 +111,13 @@ int idxd_recover_by_reset(struct idxd_device *idxd, unsigned int type,
 				       idxd_reset_names[type]);
 		return -EOPNOTSUPP;
 	}
-	dev_warn(idxd_dev(idxd), "the halted device needs a function level reset: resetting it\n");
+	mutex_lock(&idxd->dev_lock);
+	idxd->recovering = true;
+	mutex_unlock(&idxd->dev_lock);
 	ret = pci_try_reset_function(idxd->pdev);
+	mutex_lock(&idxd->dev_lock);
+	idxd->recovering = false;
+	mutex_unlock(&idxd->dev_lock);
 	if (ret == -EAGAIN) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "the PCI device is busy (bound, unbound or reset meanwhile): try again");

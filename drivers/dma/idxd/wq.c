@@ -3,12 +3,16 @@
  * WQ, group and engine configuration: the registers behind them, written
  * and read back, and the commands that enable and disable WQs.
  *
- * A WQ is claimed by an owner (today the host's DMA channels), which
- * gives it a size and the ops through which the driver stops and starts
- * it.  Sizes can only be written while the device is disabled, so
- * idxd_device_config() writes every claimed WQ at once and then enables
- * the device; each WQ is enabled on its own, so one can fail and come
- * back while the others run.
+ * Sizes (and groups) can only be written while the device is disabled,
+ * so the device is carved once, at probe: the host's WQs get their size,
+ * and the others sf_wq_size entries each for as long as entries remain
+ * (free WQs, for subfunctions); idxd_device_config() writes them all and
+ * enables the device.  Everything else in a WQCFG entry may be written
+ * while that WQ alone is disabled, so an owner (the host's DMA channels,
+ * a subfunction) takes a WQ and gives it back at run time, its whole
+ * configuration (PASID and privilege included) kept in struct idxd_wq
+ * and written again by every reset and recovery; each WQ is enabled on
+ * its own, so one can fail and come back while the others run.
  */
 
 #include <linux/io-64-nonatomic-lo-hi.h>
@@ -20,8 +24,12 @@
 #define IDXD_WQ_PRIORITY	10
 #define IDXD_WQ_BATCH_SHIFT	5
 
+static int idxd_wq_config(struct idxd_wq *wq);
+
 static const char * const idxd_wq_state_names[] = {
 	[IDXD_WQ_UNUSED] = "unused",
+	[IDXD_WQ_FREE] = "free",
+	[IDXD_WQ_RESERVED] = "reserved",
 	[IDXD_WQ_STOPPED] = "stopped",
 	[IDXD_WQ_ENABLED] = "enabled",
 	[IDXD_WQ_FAILED] = "failed",
@@ -86,14 +94,53 @@ int idxd_wqs_init(struct idxd_device *idxd)
 	return 0;
 }
 
+/* Owned: an owner's ops may be called. */
+bool idxd_wq_owned(struct idxd_wq *wq)
+{
+	return wq->state >= IDXD_WQ_RESERVED;
+}
+
+/* In service: enabled, or to be enabled again by recovery. */
+bool idxd_wq_in_service(struct idxd_wq *wq)
+{
+	return wq->state >= IDXD_WQ_STOPPED;
+}
+
+/* What the resources show as taken: owned WQs and their entries. */
+static void idxd_occ_update(struct idxd_device *idxd)
+{
+	unsigned int i, wqs = 0, entries = 0;
+
+	for (i = 0; i < idxd->caps.wq.num_wqs; i++) {
+		if (!idxd_wq_owned(&idxd->wqs[i]))
+			continue;
+		wqs++;
+		entries += idxd->wqs[i].size;
+	}
+	/* devlink reads them without dev_lock */
+	WRITE_ONCE(idxd->occ[IDXD_RES_WQS], wqs);
+	WRITE_ONCE(idxd->occ[IDXD_RES_WQ_ENTRIES], entries);
+}
+
+static void idxd_wq_forget(struct idxd_wq *wq)
+{
+	wq->ops = NULL;
+	wq->priv = NULL;
+	wq->owner = NULL;
+	wq->pasid_en = false;
+	wq->priv_mode = false;
+	wq->pasid = 0;
+	wq->ims = false;
+}
+
 static void idxd_wq_unclaim(void *data)
 {
 	struct idxd_wq *wq = data;
 
 	mutex_lock(&wq->idxd->dev_lock);
 	wq->state = IDXD_WQ_UNUSED;
-	wq->ops = NULL;
-	wq->priv = NULL;
+	idxd_wq_forget(wq);
+	idxd_occ_update(wq->idxd);
 	mutex_unlock(&wq->idxd->dev_lock);
 }
 
@@ -124,8 +171,173 @@ int idxd_wq_claim(struct idxd_wq *wq, u16 size, unsigned int vector,
 	wq->ops = ops;
 	wq->priv = priv;
 	wq->state = IDXD_WQ_STOPPED;
+	idxd_occ_update(idxd);
 	mutex_unlock(&idxd->dev_lock);
 	return devm_add_action_or_reset(idxd_dev(idxd), idxd_wq_unclaim, wq);
+}
+
+/**
+ * idxd_wqs_carve() - size the WQs the host does not claim, for subfunctions
+ * @idxd: the device, host WQs claimed; dev_lock held
+ * @size: the entries each gets (sf_wq_size)
+ *
+ * Each unclaimed WQ becomes free with @size entries while the device has
+ * that many left; the rest stay unused (no entries).  Written to the
+ * device by the next idxd_device_config().
+ */
+void idxd_wqs_carve(struct idxd_device *idxd, u16 size)
+{
+	unsigned int i, left = idxd->caps.wq.total_wq_size;
+
+	lockdep_assert_held(&idxd->dev_lock);
+	for (i = 0; i < idxd->caps.wq.num_wqs; i++)
+		if (idxd_wq_owned(&idxd->wqs[i]))
+			left -= idxd->wqs[i].size;
+	for (i = 0; i < idxd->caps.wq.num_wqs; i++) {
+		struct idxd_wq *wq = &idxd->wqs[i];
+
+		if (wq->state != IDXD_WQ_UNUSED || !size || left < size)
+			continue;
+		wq->size = size;
+		wq->state = IDXD_WQ_FREE;
+		left -= size;
+	}
+}
+
+/**
+ * idxd_wq_take() - a free WQ for an owner that comes and goes
+ * @idxd: the device; dev_lock held
+ * @owner: who has it, for logs and the health dump
+ * @ops: how the driver stops and starts the owner
+ * @priv: the owner's, for @ops
+ *
+ * The lowest free WQ becomes the owner's, reserved (out of service); it
+ * configures the WQ's PASID and interrupt (idxd_wq_set_pasid(),
+ * idxd_wq_set_ims()) before idxd_wq_start() puts it in service.
+ *
+ * Return: the WQ; ERR_PTR(-EBUSY) when every carved WQ is taken,
+ * -ENOSPC when the WQs left have no entries.
+ */
+struct idxd_wq *idxd_wq_take(struct idxd_device *idxd, const char *owner,
+			     const struct idxd_wq_ops *ops, void *priv)
+{
+	unsigned int i;
+	bool unused = false;
+
+	lockdep_assert_held(&idxd->dev_lock);
+	for (i = 0; i < idxd->caps.wq.num_wqs; i++) {
+		struct idxd_wq *wq = &idxd->wqs[i];
+
+		unused |= wq->state == IDXD_WQ_UNUSED;
+		if (wq->state != IDXD_WQ_FREE)
+			continue;
+		wq->owner = owner;
+		wq->ops = ops;
+		wq->priv = priv;
+		wq->state = IDXD_WQ_RESERVED;
+		idxd_occ_update(idxd);
+		return wq;
+	}
+	return ERR_PTR(unused ? -ENOSPC : -EBUSY);
+}
+
+/**
+ * idxd_wq_set_pasid() - the PASID every descriptor of the WQ is tagged with
+ * @wq: a WQ taken, not enabled; dev_lock held
+ * @pasid: the PASID
+ * @priv: whether its requests are privileged (supervisor)
+ *
+ * Written with the rest of the configuration by idxd_wq_start(), and by
+ * every reset and recovery after: the WQ never runs untagged.
+ */
+void idxd_wq_set_pasid(struct idxd_wq *wq, u32 pasid, bool priv)
+{
+	lockdep_assert_held(&wq->idxd->dev_lock);
+	wq->pasid = pasid;
+	wq->pasid_en = true;
+	wq->priv_mode = priv;
+}
+
+/**
+ * idxd_wq_set_ims() - the WQ's descriptors signal IMS entry @index
+ * @wq: a WQ taken, not enabled; dev_lock held
+ * @index: the IMS entry
+ * @msg: the message it sends (a host vector's)
+ *
+ * idxd_wq_start() programs the entry (with the WQ's PASID, so only its
+ * descriptors may raise it) and asks for its interrupt handle.
+ */
+void idxd_wq_set_ims(struct idxd_wq *wq, unsigned int index,
+		     const struct msi_msg *msg)
+{
+	lockdep_assert_held(&wq->idxd->dev_lock);
+	wq->ims = true;
+	wq->vector = index;
+	wq->ims_msg = *msg;
+	wq->handle_valid = false;
+}
+
+/**
+ * idxd_wq_quiesce() - an owner's WQ out of service, still the owner's
+ * @wq: the owner's WQ; dev_lock held
+ *
+ * The owner is stopped, the WQ drained and disabled (DISABLE_WQ, or
+ * RESET_WQ when that fails) and reset, the owner's work flushed, its IMS
+ * entry masked, and its PASID and interrupt forgotten.  A WQ the device
+ * will not reset fails the device (recovery resets it).
+ */
+void idxd_wq_quiesce(struct idxd_wq *wq)
+{
+	struct idxd_device *idxd = wq->idxd;
+	int ret = 0;
+
+	lockdep_assert_held(&idxd->dev_lock);
+	if (wq->state == IDXD_WQ_ENABLED) {
+		wq->ops->stop(wq);
+		ret = idxd_wq_disable(wq);
+	}
+	if (!idxd->failed && !idxd->resetting) {
+		ret = idxd_cmd_exec(idxd, IDXD_CMD_RESET_WQ,
+				    idxd_cmd_wq_operand(wq->id), NULL);
+		if (ret) {
+			dev_err(idxd_dev(idxd), "WQ %d (%s) cannot be reset: failing the device\n",
+				wq->id, wq->owner);
+			idxd_owners_stop(idxd);
+		}
+	}
+	/*
+	 * Owners that come and go (subfunctions) are isolated by their
+	 * PASID: once its domain is detached the device cannot reach their
+	 * memory, reset or not.
+	 */
+	wq->ops->flush(wq);
+	wq->unflushed = false;
+	if (wq->ims && !idxd->resetting)
+		idxd_ims_clear(idxd, wq->vector);
+	wq->pasid_en = false;
+	wq->priv_mode = false;
+	wq->pasid = 0;
+	wq->ims = false;
+	wq->handle_valid = false;
+	wq->state = IDXD_WQ_RESERVED;
+	if (!idxd->failed && !idxd->resetting)
+		idxd_wq_config(wq);
+}
+
+/**
+ * idxd_wq_put() - an owner gives its WQ back
+ * @wq: the owner's WQ; dev_lock held
+ *
+ * Quiesced (idxd_wq_quiesce()), then the driver forgets the owner, so
+ * nothing calls it again, and the WQ is free.
+ */
+void idxd_wq_put(struct idxd_wq *wq)
+{
+	lockdep_assert_held(&wq->idxd->dev_lock);
+	idxd_wq_quiesce(wq);
+	idxd_wq_forget(wq);
+	wq->state = IDXD_WQ_FREE;
+	idxd_occ_update(wq->idxd);
 }
 
 /* Write one WQ's configuration and check the device took it. */
@@ -136,6 +348,9 @@ static int idxd_wq_config(struct idxd_wq *wq)
 		.wq_size = wq->size,
 		.mode = IDXD_WQ_MODE_DEDICATED,
 		.priority = IDXD_WQ_PRIORITY,
+		.pasid = wq->pasid,
+		.pasid_en = wq->pasid_en,
+		.priv = wq->priv_mode,
 		.max_xfer_shift = idxd->caps.gen.max_xfer_shift,
 		.max_batch_shift = min_t(u32, IDXD_WQ_BATCH_SHIFT,
 					 idxd->caps.gen.max_batch_shift),
@@ -176,7 +391,6 @@ static void idxd_group_config(struct idxd_device *idxd,
 int idxd_device_config(struct idxd_device *idxd)
 {
 	DECLARE_BITMAP(wqs, IDXD_MAX_WQS) = { };
-	u64 entries = 0;
 	unsigned int i;
 	int ret;
 
@@ -189,19 +403,17 @@ int idxd_device_config(struct idxd_device *idxd)
 		ret = idxd_wq_config(wq);
 		if (ret)
 			return ret;
-		wq->state = IDXD_WQ_STOPPED;
+		if (idxd_wq_in_service(wq))
+			wq->state = IDXD_WQ_STOPPED;
 		/* a reset revokes every interrupt handle */
 		wq->handle_valid = false;
 		__set_bit(i, wqs);
-		entries += wq->size;
 	}
 	idxd_group_config(idxd, wqs);
 	ret = idxd_cmd_exec(idxd, IDXD_CMD_ENABLE_DEVICE, 0, NULL);
 	if (ret)
 		return ret;
-	/* devlink reads them without dev_lock */
-	WRITE_ONCE(idxd->occ[IDXD_RES_WQS], bitmap_weight(wqs, IDXD_MAX_WQS));
-	WRITE_ONCE(idxd->occ[IDXD_RES_WQ_ENTRIES], entries);
+	idxd_occ_update(idxd);
 	WRITE_ONCE(idxd->occ[IDXD_RES_ENGINES], 1);
 	WRITE_ONCE(idxd->occ[IDXD_RES_GROUPS], 1);
 	return 0;
@@ -212,13 +424,16 @@ static int idxd_wq_int_handle(struct idxd_wq *wq)
 {
 	struct idxd_device *idxd = wq->idxd;
 	u32 handle = wq->vector;
+	u32 operand = wq->vector;
 	int ret;
 
 	if (wq->handle_valid)
 		return 0;
+	if (wq->ims)
+		operand |= IDXD_CMD_INT_HANDLE_IMS;
 	if (idxd->caps.cmdcap & BIT_ULL(IDXD_CMD_REQUEST_INT_HANDLE)) {
 		ret = idxd_cmd_exec(idxd, IDXD_CMD_REQUEST_INT_HANDLE,
-				    wq->vector, &handle);
+				    operand, &handle);
 		if (ret)
 			return ret;
 	}
@@ -229,7 +444,8 @@ static int idxd_wq_int_handle(struct idxd_wq *wq)
 
 /**
  * idxd_wq_start() - enable a configured WQ and hand it to its owner
- * @wq: a WQ of an enabled device, stopped or failed; dev_lock held
+ * @wq: a WQ of an enabled device, reserved, stopped or failed; dev_lock
+ *	held
  *
  * Return: 0, or the error of the command that failed (logged); the WQ
  * then stays as it was.
@@ -241,6 +457,13 @@ int idxd_wq_start(struct idxd_wq *wq)
 	int ret;
 
 	lockdep_assert_held(&idxd->dev_lock);
+	/* the owner's whole configuration, its PASID included */
+	ret = idxd_wq_config(wq);
+	if (ret)
+		return ret;
+	if (wq->ims)
+		idxd_ims_program(idxd, wq->vector, &wq->ims_msg, wq->pasid_en,
+				 wq->pasid);
 	ret = idxd_wq_int_handle(wq);
 	if (ret)
 		return ret;

@@ -66,8 +66,9 @@ MemTxResult dsa_dma_rw(const DsaJob *job, uint64_t addr, void *buf,
     if (!locked) {
         qemu_mutex_lock_iothread();
     }
-    /* a reset abandoned the job: it touches memory no more */
-    if (job->gen != job->dev->reset_gen) {
+    /* a reset or an abort abandoned the job: it touches memory no more */
+    if (job->gen != job->dev->reset_gen ||
+        job->abort_gen != job->dev->wqs[job->wq].abort_gen) {
         ret = MEMTX_ERROR;
     } else {
         ret = dma_memory_rw(job->as, addr, buf, len, dir,

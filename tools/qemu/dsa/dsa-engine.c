@@ -127,10 +127,14 @@ static uint8_t dsa_check_desc(DsaState *s, const DsaJob *job,
     return 0;
 }
 
-/* A reset since the job was taken abandoned it: it reports nothing. */
+/*
+ * A function reset, or an abort of its WQ (ABORT_WQ, RESET_WQ, a halt,
+ * RESET_DEVICE), since the job was taken abandoned it: it reports nothing.
+ */
 static bool dsa_job_abandoned(const DsaJob *job)
 {
-    return qatomic_read(&job->dev->reset_gen) != job->gen;
+    return qatomic_read(&job->dev->reset_gen) != job->gen ||
+           qatomic_read(&job->dev->wqs[job->wq].abort_gen) != job->abort_gen;
 }
 
 static void dsa_job_swerr(DsaState *s, const DsaJob *job, uint8_t code,
@@ -259,21 +263,31 @@ uint8_t dsa_run_job(DsaState *s, DsaJob *job)
     return status;
 }
 
-/* The test window's slow engine: a descriptor takes at least this long. */
-static void dsa_test_delay(DsaState *s)
+#define DSA_DELAY_SLICE_US      10000
+
+/*
+ * The test window's slow engine: a descriptor takes at least this long,
+ * unless it is abandoned meanwhile (a reset leaves the engine idle).
+ */
+static void dsa_test_delay(DsaState *s, const DsaJob *job)
 {
     uint32_t us = qatomic_read(&s->delay_us);
 
-    if (us) {
-        g_usleep(us);
+    while (us && !dsa_job_abandoned(job)) {
+        uint32_t slice = MIN(us, DSA_DELAY_SLICE_US);
+
+        g_usleep(slice);
+        us -= slice;
     }
 }
 
 static void dsa_run_job_unlocked(DsaState *s, DsaJob *job)
 {
     qemu_mutex_unlock_iothread();
-    dsa_test_delay(s);
-    dsa_run_job(s, job);
+    dsa_test_delay(s, job);
+    if (!dsa_job_abandoned(job)) {
+        dsa_run_job(s, job);
+    }
     qemu_mutex_lock_iothread();
 }
 
@@ -311,11 +325,14 @@ static void dsa_run_deferred_of(DsaState *s, int wq)
  */
 void dsa_engine_drain_wq(DsaState *s, int wq)
 {
-    uint32_t n = s->wqs[wq].count;
+    uint32_t gen = s->reset_gen;
+    uint32_t n;
     DsaJob job;
 
     dsa_run_deferred_of(s, wq);
-    while (n-- && dsa_wq_pop(s, wq, &job)) {
+    /* what the WQ holds once the deferred job ran, not what arrives after */
+    n = s->wqs[wq].count;
+    while (n-- && gen == s->reset_gen && dsa_wq_pop(s, wq, &job)) {
         dsa_run_job_unlocked(s, &job);
     }
 }

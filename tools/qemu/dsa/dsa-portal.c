@@ -30,6 +30,8 @@ void dsa_wq_abort(DsaState *s, int wq)
     w->head = 0;
     w->count = 0;
     w->cfg.occupancy = 0;
+    /* the descriptor an engine runs is abandoned too */
+    qatomic_inc(&w->abort_gen);
     dsa_engine_drop_deferred(s, wq);
 }
 
@@ -96,6 +98,7 @@ bool dsa_wq_pop(DsaState *s, int wq, DsaJob *job)
     job->as = dsa_dma_as(s, job->pasid_en, job->pasid);
     job->dev = s;
     job->gen = s->reset_gen;
+    job->abort_gen = w->abort_gen;
     w->head = (w->head + 1) % s->wq_entries;
     w->count--;
     w->cfg.occupancy = w->count;

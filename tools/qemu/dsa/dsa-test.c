@@ -96,8 +96,8 @@ void dsa_test_swerr_read_hook(DsaState *s)
 static void dsa_test_halt(DsaState *s, uint64_t val)
 {
     if (val & 1) {
-        dsa_halt(s);
         s->gensts.reset_type = (val >> DSA_TEST_HALT_RESET_SHIFT) & 3;
+        dsa_halt(s);
     }
 }
 

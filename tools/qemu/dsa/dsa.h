@@ -52,6 +52,7 @@ typedef struct DsaWq {
     uint32_t head;
     uint32_t count;
     DsaPortalSlot portal[IDXD_PORTALS_PER_WQ];
+    uint32_t abort_gen;             /* bumped by an abort of the WQ */
 } DsaWq;
 
 /*
@@ -77,6 +78,7 @@ typedef struct DsaJob {
     uint16_t batch_idx;
     DsaState *dev;
     uint32_t gen;                   /* dev->reset_gen when it was taken */
+    uint32_t abort_gen;             /* its WQ's abort_gen then */
 } DsaJob;
 
 struct DsaState {
@@ -145,8 +147,10 @@ struct DsaState {
     bool cmd_pending;
     uint32_t next_wq;
     /*
-     * Bumped by every reset (RESET_DEVICE, FLR, power-on): work and
-     * commands begun before it write nothing and signal nothing after.
+     * Bumped by a function reset (FLR, power-on): work and commands
+     * begun before it write nothing and signal nothing after.  Work
+     * abandoned by an abort of its WQ (abort, reset, halt) is told by its
+     * WQ's abort_gen.
      */
     uint32_t reset_gen;
 

@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Subfunction ports: devlink port add/del and the port function's state.
+ *
+ * An SF is a devlink port of flavour pcisf that holds one WQ carved for
+ * subfunctions (wq.c) from add to del.  Activating it gives the WQ the
+ * SF's own PASID and IMS entry, behind a host vector of its own, enables
+ * it, and only then creates the auxiliary device idxd.sf.<n> for a
+ * consumer (sf_dev.c); deactivating undoes that in reverse.  Everything
+ * here runs under devl_lock (the devlink core holds it around these
+ * callbacks, and unbinding takes it to remove what is left); it decides
+ * and bookkeeps, and leaves the registers to wq.c and irq.c.
+ *
+ * "flavour dsa" is what users of this driver type: the devlink core
+ * passes no sfnum for it, so such a port gets the lowest free sfnum, as
+ * a pcisf add without sfnum does, and the extack says which.
+ */
+
+#include <linux/pci-ats.h>
+
+#include "idxd.h"
+
+static struct idxd_sf *to_idxd_sf(struct devlink_port *port)
+{
+	return container_of(port, struct idxd_sf, port);
+}
+
+static struct idxd_sf *idxd_sf_find(struct idxd_device *idxd, u32 sfnum)
+{
+	struct idxd_sf *sf;
+
+	list_for_each_entry(sf, &idxd->sfs, node)
+		if (sf->sfnum == sfnum)
+			return sf;
+	return NULL;
+}
+
+static u32 idxd_sfnum_free(struct idxd_device *idxd)
+{
+	u32 sfnum = 0;
+
+	while (idxd_sf_find(idxd, sfnum))
+		sfnum++;
+	return sfnum;
+}
+
+/* What the user asked for, before anything is taken. */
+static int idxd_sf_new_check(struct idxd_device *idxd,
+			     const struct devlink_port_new_attrs *attrs,
+			     struct netlink_ext_ack *extack)
+{
+	u16 pfnum = PCI_FUNC(idxd->pdev->devfn);
+
+	if (attrs->flavour != DEVLINK_PORT_FLAVOUR_PCI_SF &&
+	    attrs->flavour != DEVLINK_PORT_FLAVOUR_DSA) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "only subfunction ports can be added: flavour pcisf (or dsa)");
+		return -EOPNOTSUPP;
+	}
+	if (attrs->pfnum != pfnum) {
+		NL_SET_ERR_MSG_FMT_MOD(extack, "pfnum %u: this device is PF %u",
+				       attrs->pfnum, pfnum);
+		return -EINVAL;
+	}
+	if (attrs->controller_valid) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "no external controller: leave controller out");
+		return -EOPNOTSUPP;
+	}
+	if (attrs->port_index_valid) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the driver picks the port index: leave it out");
+		return -EOPNOTSUPP;
+	}
+	if (attrs->sfnum_valid && idxd_sf_find(idxd, attrs->sfnum)) {
+		NL_SET_ERR_MSG_FMT_MOD(extack, "sfnum %u is taken",
+				       attrs->sfnum);
+		return -EEXIST;
+	}
+	if (!idxd->pasid) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the IOMMU did not enable PASIDs (needs VT-d scalable mode): no subfunctions");
+		return -EOPNOTSUPP;
+	}
+	if (!idxd->ims) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the device has no usable IMS table: no subfunctions");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/* The SF's WQ ops: what the core tells the consumer. */
+static void idxd_sf_wq_stop(struct idxd_wq *wq)
+{
+	struct idxd_sf *sf = wq->priv;
+
+	if (sf->ops && sf->ops->stop)
+		sf->ops->stop(sf->sfdev, sf->ops_priv);
+}
+
+/* The guest's completion records are its own: nothing to fail here. */
+static void idxd_sf_wq_flush(struct idxd_wq *wq)
+{
+}
+
+static void idxd_sf_wq_start(struct idxd_wq *wq)
+{
+	struct idxd_sf *sf = wq->priv;
+
+	if (sf->ops && sf->ops->start)
+		sf->ops->start(sf->sfdev, sf->ops_priv);
+}
+
+static const struct idxd_wq_ops idxd_sf_wq_ops = {
+	.stop = idxd_sf_wq_stop,
+	.flush = idxd_sf_wq_flush,
+	.start = idxd_sf_wq_start,
+};
+
+static int idxd_sf_take_wq(struct idxd_sf *sf, struct netlink_ext_ack *extack)
+{
+	struct idxd_device *idxd = sf->idxd;
+	struct idxd_wq *wq;
+
+	mutex_lock(&idxd->dev_lock);
+	wq = idxd_wq_take(idxd, sf->name, &idxd_sf_wq_ops, sf);
+	mutex_unlock(&idxd->dev_lock);
+	if (PTR_ERR(wq) == -EBUSY)
+		NL_SET_ERR_MSG_MOD(extack,
+				   "no free WQ: every WQ carved for subfunctions is taken");
+	else if (PTR_ERR(wq) == -ENOSPC)
+		NL_SET_ERR_MSG_FMT_MOD(extack,
+				       "no WQ entries left for another WQ of sf_wq_size %u",
+				       idxd->sf_wq_size);
+	if (IS_ERR(wq))
+		return PTR_ERR(wq);
+	sf->wq = wq;
+	return 0;
+}
+
+static void idxd_sf_put_wq(struct idxd_sf *sf)
+{
+	mutex_lock(&sf->idxd->dev_lock);
+	idxd_wq_put(sf->wq);
+	mutex_unlock(&sf->idxd->dev_lock);
+}
+
+static const struct devlink_port_ops idxd_sf_port_ops;
+
+/**
+ * idxd_sf_port_new() - devlink port add: reserve a WQ for a new SF
+ * @devlink: the instance (devl_lock held)
+ * @attrs: what the user asked for
+ * @extack: where a refusal is explained, and the sfnum picked said
+ * @dl_port: the new port
+ *
+ * Return: 0, or the refusal's error with nothing changed.
+ */
+int idxd_sf_port_new(struct devlink *devlink,
+		     const struct devlink_port_new_attrs *attrs,
+		     struct netlink_ext_ack *extack,
+		     struct devlink_port **dl_port)
+{
+	struct idxd_device *idxd = devlink_priv(devlink);
+	struct idxd_sf *sf;
+	int ret;
+
+	ret = idxd_sf_new_check(idxd, attrs, extack);
+	if (ret)
+		return ret;
+	sf = kzalloc(sizeof(*sf), GFP_KERNEL);
+	if (!sf)
+		return -ENOMEM;
+	sf->idxd = idxd;
+	sf->sfnum = attrs->sfnum_valid ? attrs->sfnum : idxd_sfnum_free(idxd);
+	sf->pasid = IOMMU_PASID_INVALID;
+	snprintf(sf->name, sizeof(sf->name), "sf%u", sf->sfnum);
+	ret = idxd_sf_take_wq(sf, extack);
+	if (ret)
+		goto err_free;
+	devlink_port_attrs_pci_sf_set(&sf->port, 0, attrs->pfnum, sf->sfnum,
+				      false);
+	/* the port index is the WQ's: unique while the port holds it */
+	ret = devl_port_register_with_ops(devlink, &sf->port, sf->wq->id,
+					  &idxd_sf_port_ops);
+	if (ret) {
+		NL_SET_ERR_MSG_MOD(extack, "cannot register the port");
+		goto err_wq;
+	}
+	list_add_tail(&sf->node, &idxd->sfs);
+	if (!attrs->sfnum_valid)
+		NL_SET_ERR_MSG_FMT_MOD(extack, "sfnum %u assigned%s", sf->sfnum,
+				       attrs->flavour == DEVLINK_PORT_FLAVOUR_DSA ?
+				       " (flavour dsa takes no sfnum), port registered as pcisf" :
+				       "");
+	dev_info(idxd_dev(idxd), "SF %u: port %u, WQ %d (%u entries)\n",
+		 sf->sfnum, sf->port.index, sf->wq->id, sf->wq->size);
+	*dl_port = &sf->port;
+	return 0;
+
+err_wq:
+	idxd_sf_put_wq(sf);
+err_free:
+	kfree(sf);
+	return ret;
+}
+
+/*
+ * Activate: a PASID, a vector and its IMS entry, the WQ enabled with
+ * them, and only then the auxiliary device.
+ */
+static int idxd_sf_activate(struct idxd_sf *sf, struct netlink_ext_ack *extack)
+{
+	struct idxd_device *idxd = sf->idxd;
+	struct msi_msg msg;
+	int ret;
+
+	sf->pasid = iommu_alloc_global_pasid(idxd_dev(idxd));
+	if (sf->pasid == IOMMU_PASID_INVALID) {
+		NL_SET_ERR_MSG_MOD(extack, "no PASID left in the IOMMU");
+		return -ENOSPC;
+	}
+	ret = idxd_sf_irq_alloc(sf, &msg, extack);
+	if (ret)
+		goto err_pasid;
+	mutex_lock(&idxd->dev_lock);
+	idxd_wq_set_pasid(sf->wq, sf->pasid, false);
+	idxd_wq_set_ims(sf->wq, sf->wq->id, &msg);
+	ret = idxd->failed ? -EIO : idxd_wq_start(sf->wq);
+	mutex_unlock(&idxd->dev_lock);
+	if (ret) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the SF's WQ was not enabled, see dmesg");
+		goto err_wq;
+	}
+	ret = idxd_sf_dev_add(sf, extack);
+	if (ret)
+		goto err_wq;
+	sf->active = true;
+	dev_info(idxd_dev(idxd), "SF %u active: WQ %d, PASID %u, IMS entry %u, %s\n",
+		 sf->sfnum, sf->wq->id, sf->pasid, sf->wq->vector,
+		 dev_name(&sf->sfdev->adev.dev));
+	return 0;
+
+err_wq:
+	mutex_lock(&idxd->dev_lock);
+	idxd_wq_quiesce(sf->wq);
+	mutex_unlock(&idxd->dev_lock);
+	idxd_sf_irq_free(sf);
+err_pasid:
+	iommu_free_global_pasid(sf->pasid);
+	sf->pasid = IOMMU_PASID_INVALID;
+	return ret;
+}
+
+/* The auxiliary device first (its consumer lets go), then the rest. */
+static void idxd_sf_deactivate(struct idxd_sf *sf)
+{
+	struct idxd_device *idxd = sf->idxd;
+
+	idxd_sf_dev_del(sf);
+	mutex_lock(&idxd->dev_lock);
+	idxd_wq_quiesce(sf->wq);
+	mutex_unlock(&idxd->dev_lock);
+	idxd_sf_irq_free(sf);
+	iommu_free_global_pasid(sf->pasid);
+	sf->pasid = IOMMU_PASID_INVALID;
+	sf->active = false;
+	dev_info(idxd_dev(idxd), "SF %u inactive\n", sf->sfnum);
+}
+
+static int idxd_sf_port_del(struct devlink *devlink, struct devlink_port *port,
+			    struct netlink_ext_ack *extack)
+{
+	struct idxd_sf *sf = to_idxd_sf(port);
+
+	if (sf->active)
+		idxd_sf_deactivate(sf);
+	devl_port_unregister(&sf->port);
+	list_del(&sf->node);
+	idxd_sf_put_wq(sf);
+	dev_info(idxd_dev(sf->idxd), "SF %u deleted\n", sf->sfnum);
+	kfree(sf);
+	return 0;
+}
+
+static int idxd_sf_state_get(struct devlink_port *port,
+			     enum devlink_port_fn_state *state,
+			     enum devlink_port_fn_opstate *opstate,
+			     struct netlink_ext_ack *extack)
+{
+	struct idxd_sf *sf = to_idxd_sf(port);
+
+	*state = sf->active ? DEVLINK_PORT_FN_STATE_ACTIVE :
+			      DEVLINK_PORT_FN_STATE_INACTIVE;
+	*opstate = READ_ONCE(sf->attached) ? DEVLINK_PORT_FN_OPSTATE_ATTACHED :
+					     DEVLINK_PORT_FN_OPSTATE_DETACHED;
+	return 0;
+}
+
+static int idxd_sf_state_set(struct devlink_port *port,
+			     enum devlink_port_fn_state state,
+			     struct netlink_ext_ack *extack)
+{
+	struct idxd_sf *sf = to_idxd_sf(port);
+	bool active = state == DEVLINK_PORT_FN_STATE_ACTIVE;
+
+	if (active == sf->active)
+		return 0;
+	if (!active) {
+		idxd_sf_deactivate(sf);
+		return 0;
+	}
+	return idxd_sf_activate(sf, extack);
+}
+
+static const struct devlink_port_ops idxd_sf_port_ops = {
+	.port_del = idxd_sf_port_del,
+	.port_fn_state_get = idxd_sf_state_get,
+	.port_fn_state_set = idxd_sf_state_set,
+};
+
+/**
+ * idxd_sfs_remove() - unbinding: every SF goes, active or not
+ * @idxd: the device, its devlink instance still registered
+ */
+void idxd_sfs_remove(struct idxd_device *idxd)
+{
+	struct devlink *devlink = idxd_devlink(idxd);
+	struct idxd_sf *sf, *next;
+
+	devl_lock(devlink);
+	list_for_each_entry_safe(sf, next, &idxd->sfs, node)
+		idxd_sf_port_del(devlink, &sf->port, NULL);
+	devl_unlock(devlink);
+}

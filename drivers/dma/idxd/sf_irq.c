@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A subfunction's interrupt: a host MSI-X vector of its own, allocated at
+ * run time (pci_msix_alloc_irq_at(), as ice does for its SFs), whose
+ * message the SF's IMS entry sends (wq.c programs the entry, with the
+ * SF's PASID, when it enables the WQ).  The kernel has no IMS irq domain
+ * today; this file is the one place that decides where an SF's message
+ * comes from, so a kernel with IMS domains can allocate from the device's
+ * IMS table here instead.
+ *
+ * The message is read once, at allocation.  With interrupt remapping
+ * (VT-d) it names the remapping entry and never changes; without it, a
+ * change of the vector's affinity would change the message behind the
+ * IMS entry's back, so the vector is not balanced (IRQF_NOBALANCING is
+ * the consumer's to set when it requests the interrupt).
+ */
+
+#include <linux/msi.h>
+
+#include "idxd.h"
+
+/**
+ * idxd_sf_irq_alloc() - a host vector for an SF, and the message behind it
+ * @sf: the SF
+ * @msg: the message its IMS entry is to send
+ * @extack: where a failure is explained
+ *
+ * Return: 0 or -ENOSPC when the MSI-X table is full (the msix_vectors
+ * resource), -EOPNOTSUPP when vectors cannot be added at run time.
+ */
+int idxd_sf_irq_alloc(struct idxd_sf *sf, struct msi_msg *msg,
+		      struct netlink_ext_ack *extack)
+{
+	struct idxd_device *idxd = sf->idxd;
+	struct pci_dev *pdev = idxd->pdev;
+
+	if (!pci_msix_can_alloc_dyn(pdev)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "MSI-X vectors cannot be added at run time here: no SF interrupt");
+		return -EOPNOTSUPP;
+	}
+	sf->vec = pci_msix_alloc_irq_at(pdev, MSI_ANY_INDEX, NULL);
+	if (sf->vec.index < 0) {
+		NL_SET_ERR_MSG_FMT_MOD(extack,
+				       "no free MSI-X vector (%llu in use): see the msix_vectors resource",
+				       READ_ONCE(idxd->occ[IDXD_RES_VECTORS]));
+		return -ENOSPC;
+	}
+	get_cached_msi_msg(sf->vec.virq, msg);
+	WRITE_ONCE(idxd->occ[IDXD_RES_VECTORS], idxd->occ[IDXD_RES_VECTORS] + 1);
+	return 0;
+}
+
+/**
+ * idxd_sf_irq_free() - the SF's vector goes back to the table
+ * @sf: the SF, its IMS entry cleared and its consumer's handler freed
+ */
+void idxd_sf_irq_free(struct idxd_sf *sf)
+{
+	struct idxd_device *idxd = sf->idxd;
+
+	pci_msix_free_irq(idxd->pdev, sf->vec);
+	sf->vec.index = -1;
+	sf->vec.virq = 0;
+	WRITE_ONCE(idxd->occ[IDXD_RES_VECTORS], idxd->occ[IDXD_RES_VECTORS] - 1);
+}
