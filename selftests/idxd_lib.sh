@@ -98,3 +98,58 @@ errors_are() {
 wait_errors() {
 	wait_for "$WAIT_S" errors_are "$1"
 }
+
+# wqcfg_dword WQ N: dword N of the device's WQCFG of WQ
+wqcfg_dword() {
+	q=$(window_read $((DSA_TEST_WQCFG + $1 * DSA_TEST_WQCFG_STRIDE + $2 / 2 * 8)))
+	[ $(($2 % 2)) -eq 1 ] && q=$((q >> 32))
+	echo $((q & 0xffffffff))
+}
+
+# ims_ctrl N: the control dword of the device's IMS entry N (mask bit 0,
+# pasid_en bit 3, pasid bits 31:12); ims_addr N: its message address
+ims_ctrl() {
+	window_write "$DSA_TEST_IMS_INDEX" "$1"
+	echo $(($(window_read "$DSA_TEST_IMS_CTRL") >> 32 & 0xffffffff))
+}
+
+ims_addr() {
+	window_write "$DSA_TEST_IMS_INDEX" "$1"
+	window_read "$DSA_TEST_IMS_ADDR"
+}
+
+# json_field KEY: the last KEY's scalar value in the JSON on stdin
+json_field() {
+	sed -n "s/.*\"$1\":\"\{0,1\}\([^,\"}]*\).*/\1/p"
+}
+
+# port_field INDEX KEY: a field of port INDEX, from devlink -j port show
+port_field() {
+	devlink -j port show "$DL/$1" 2>/dev/null | json_field "$2"
+}
+
+# port_indexes: the instance's port indexes
+port_indexes() {
+	devlink -j port show 2>/dev/null | grep -o "\"$DL/[0-9]*\"" |
+		sed "s|\"$DL/||; s|\"||"
+}
+
+# ports: how many ports the instance has
+ports() {
+	port_indexes | wc -l
+}
+
+# resource_occ NAME: the occupancy of a devlink resource
+resource_occ() {
+	devlink -j resource show "$DL" | sed 's/},{/}\n{/g' |
+		grep "\"name\":\"$1\"" | json_field occ
+}
+
+# sf_auxdev INDEX: the auxiliary device of the SF on port INDEX (its WQ)
+sf_auxdev() {
+	for d in /sys/bus/auxiliary/devices/idxd.sf.*; do
+		[ -e "$d/wq" ] && [ "$(cat "$d/wq")" = "$1" ] &&
+			{ basename "$d"; return 0; }
+	done
+	return 1
+}

@@ -7,10 +7,17 @@
 TOP ?= $(abspath ../..)
 KDIR ?= /usr/src/linux-headers-$(ABI)
 TEST_MODULES_DIR := $(TOP)/selftests/modules
-TEST_MODULES := dma_memcpy_test.ko dma_status_test.ko
+TEST_MODULES := dma_memcpy_test.ko dma_status_test.ko idxd_sf_test.ko
 
+# kbuild does not relink a module whose KBUILD_EXTRA_SYMBOLS changed: a
+# consumer of idxd.ko built against older symbol versions would not load
 stage-test-modules:
-	$(MAKE) -C $(KDIR) M=$(TEST_MODULES_DIR) modules
+	@if [ $(TOP)/Module.symvers -nt $(TEST_MODULES_DIR)/idxd_sf_test.ko ]; then \
+		rm -f $(TEST_MODULES_DIR)/idxd_sf_test.mod.c \
+		      $(TEST_MODULES_DIR)/idxd_sf_test.ko; \
+	fi
+	$(MAKE) -C $(KDIR) M=$(TEST_MODULES_DIR) \
+		KBUILD_EXTRA_SYMBOLS=$(TOP)/Module.symvers modules
 	@mkdir -p $(OUTPUT)
 	cp $(addprefix $(TEST_MODULES_DIR)/,$(TEST_MODULES)) $(OUTPUT)/
 

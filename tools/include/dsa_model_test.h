@@ -92,6 +92,16 @@
 #define DSA_TEST_DEFER			0x50
 
 /*
+ * The device's IMS table, one entry at a time: write the entry's index
+ * to IMS_INDEX, then read its first 8 bytes (the message address) at
+ * IMS_ADDR and its last 8 (data in bits 31:0, the control dword with
+ * mask, pasid_en and pasid in 63:32) at IMS_CTRL.
+ */
+#define DSA_TEST_IMS_INDEX		0x58
+#define DSA_TEST_IMS_ADDR		0x60
+#define DSA_TEST_IMS_CTRL		0x68
+
+/*
  * read-only: the device's own WQCFG table, 32 bytes per WQ from here,
  * for tests whose driver owns BAR0 (the driver's view may differ from
  * what the device holds)

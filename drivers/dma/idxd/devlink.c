@@ -100,12 +100,11 @@ struct idxd_device *idxd_devlink_alloc(struct pci_dev *pdev)
 }
 
 /*
- * Subfunctions go first, while everything they use still works; then
- * error handling, which reports to the instance.
+ * Subfunctions went in remove (idxd_sfs_remove()); error handling stops
+ * first, since it reports to the instance.
  */
 static void idxd_devlink_unregister(void *devlink)
 {
-	idxd_sfs_remove(devlink_priv(devlink));
 	idxd_health_stop(devlink_priv(devlink));
 	devlink_unregister(devlink);
 	devlink_params_unregister(devlink, idxd_devlink_params,

@@ -127,6 +127,7 @@ struct idxd_device {
 	u16 sf_wq_size;
 	struct idxd_dma *dma;		/* the host channels */
 	struct list_head sfs;		/* subfunction ports, under devl_lock */
+	bool sfs_closed;		/* unbinding: no new port */
 
 	/* device commands: one at a time, completed by the misc interrupt */
 	struct mutex cmd_lock;

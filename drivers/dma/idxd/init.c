@@ -189,6 +189,17 @@ static const struct pci_device_id idxd_pci_ids[] = {
 };
 MODULE_DEVICE_TABLE(pci, idxd_pci_ids);
 
+/*
+ * The rest goes device-managed, but subfunctions go here: the driver core
+ * releases the device's DMA ownership (iommu_device_unuse_default_domain())
+ * between remove and the device-managed teardown, and no SF's PASID may
+ * be attached by then.
+ */
+static void idxd_remove(struct pci_dev *pdev)
+{
+	idxd_sfs_remove(pci_get_drvdata(pdev));
+}
+
 /* Reboot or kexec: the device must not DMA into the next kernel. */
 static void idxd_shutdown(struct pci_dev *pdev)
 {
@@ -203,6 +214,7 @@ static struct pci_driver idxd_pci_driver = {
 	.name = KBUILD_MODNAME,
 	.id_table = idxd_pci_ids,
 	.probe = idxd_probe,
+	.remove = idxd_remove,
 	.shutdown = idxd_shutdown,
 	.err_handler = &idxd_err_handlers,
 };

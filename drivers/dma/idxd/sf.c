@@ -166,6 +166,10 @@ int idxd_sf_port_new(struct devlink *devlink,
 	struct idxd_sf *sf;
 	int ret;
 
+	if (idxd->sfs_closed) {
+		NL_SET_ERR_MSG_MOD(extack, "the device is going away");
+		return -ENODEV;
+	}
 	ret = idxd_sf_new_check(idxd, attrs, extack);
 	if (ret)
 		return ret;
@@ -206,6 +210,12 @@ err_free:
 	return ret;
 }
 
+/* devlink reads the occupancy without our locks */
+static void idxd_sf_count_pasid(struct idxd_device *idxd, int n)
+{
+	WRITE_ONCE(idxd->occ[IDXD_RES_PASIDS], idxd->occ[IDXD_RES_PASIDS] + n);
+}
+
 /*
  * Activate: a PASID, a vector and its IMS entry, the WQ enabled with
  * them, and only then the auxiliary device.
@@ -221,6 +231,7 @@ static int idxd_sf_activate(struct idxd_sf *sf, struct netlink_ext_ack *extack)
 		NL_SET_ERR_MSG_MOD(extack, "no PASID left in the IOMMU");
 		return -ENOSPC;
 	}
+	idxd_sf_count_pasid(idxd, 1);
 	ret = idxd_sf_irq_alloc(sf, &msg, extack);
 	if (ret)
 		goto err_pasid;
@@ -230,8 +241,12 @@ static int idxd_sf_activate(struct idxd_sf *sf, struct netlink_ext_ack *extack)
 	ret = idxd->failed ? -EIO : idxd_wq_start(sf->wq);
 	mutex_unlock(&idxd->dev_lock);
 	if (ret) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "the SF's WQ was not enabled, see dmesg");
+		if (idxd->failed)
+			NL_SET_ERR_MSG_MOD(extack,
+					   "the device is failed: recover it first (devlink health recover)");
+		else
+			NL_SET_ERR_MSG_MOD(extack,
+					   "the SF's WQ was not enabled, see dmesg");
 		goto err_wq;
 	}
 	ret = idxd_sf_dev_add(sf, extack);
@@ -250,6 +265,7 @@ err_wq:
 	idxd_sf_irq_free(sf);
 err_pasid:
 	iommu_free_global_pasid(sf->pasid);
+	idxd_sf_count_pasid(idxd, -1);
 	sf->pasid = IOMMU_PASID_INVALID;
 	return ret;
 }
@@ -265,6 +281,7 @@ static void idxd_sf_deactivate(struct idxd_sf *sf)
 	mutex_unlock(&idxd->dev_lock);
 	idxd_sf_irq_free(sf);
 	iommu_free_global_pasid(sf->pasid);
+	idxd_sf_count_pasid(idxd, -1);
 	sf->pasid = IOMMU_PASID_INVALID;
 	sf->active = false;
 	dev_info(idxd_dev(idxd), "SF %u inactive\n", sf->sfnum);
@@ -322,7 +339,8 @@ static const struct devlink_port_ops idxd_sf_port_ops = {
 };
 
 /**
- * idxd_sfs_remove() - unbinding: every SF goes, active or not
+ * idxd_sfs_remove() - unbinding: every SF goes, active or not, and no
+ * new one may come
  * @idxd: the device, its devlink instance still registered
  */
 void idxd_sfs_remove(struct idxd_device *idxd)
@@ -331,6 +349,7 @@ void idxd_sfs_remove(struct idxd_device *idxd)
 	struct idxd_sf *sf, *next;
 
 	devl_lock(devlink);
+	idxd->sfs_closed = true;
 	list_for_each_entry_safe(sf, next, &idxd->sfs, node)
 		idxd_sf_port_del(devlink, &sf->port, NULL);
 	devl_unlock(devlink);

@@ -24,6 +24,18 @@ static uint64_t dsa_test_queued(DsaState *s)
     return n;
 }
 
+/* The IMS entry IMS_INDEX names, 8 bytes at a time. */
+static uint64_t dsa_test_ims(DsaState *s, hwaddr addr)
+{
+    const uint8_t *e;
+
+    if (s->ims_index >= s->ims_entries) {
+        return 0;
+    }
+    e = (const uint8_t *)&s->ims[s->ims_index];
+    return ldq_le_p(e + addr - DSA_TEST_IMS_ADDR);
+}
+
 /* The device's WQCFG table, 8 bytes at a time. */
 static uint64_t dsa_test_wqcfg(DsaState *s, hwaddr addr)
 {
@@ -62,6 +74,11 @@ static uint64_t dsa_test_read(void *opaque, hwaddr addr, unsigned size)
         return qatomic_read(&s->delay_us);
     case DSA_TEST_DEFER:
         return s->deferred || s->defer_arm;
+    case DSA_TEST_IMS_INDEX:
+        return s->ims_index;
+    case DSA_TEST_IMS_ADDR:
+    case DSA_TEST_IMS_CTRL:
+        return dsa_test_ims(s, addr);
     case DSA_TEST_WQCFG ... DSA_TEST_BAR_SIZE - 1:
         return dsa_test_wqcfg(s, addr);
     default:
@@ -141,6 +158,9 @@ static void dsa_test_write(void *opaque, hwaddr addr, uint64_t val,
         break;
     case DSA_TEST_DEFER:
         dsa_test_defer(s, val);
+        break;
+    case DSA_TEST_IMS_INDEX:
+        s->ims_index = val;
         break;
     }
 }

@@ -170,6 +170,7 @@ struct DsaState {
     uint32_t delay_us;      /* DSA_TEST_DELAY_US */
     uint32_t defer_arm;     /* DSA_TEST_DEFER: the next job waits this many */
     uint32_t defer_left;    /* jobs still to run before the deferred one */
+    uint32_t ims_index;     /* DSA_TEST_IMS_INDEX */
     bool deferred;          /* defer_job holds a descriptor set aside */
     DsaJob defer_job;
 };
