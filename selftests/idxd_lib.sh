@@ -153,3 +153,74 @@ sf_auxdev() {
 	done
 	return 1
 }
+
+SLAB_BEFORE=/tmp/slab.before
+SLAB_SLACK=${SLAB_SLACK:-10}
+
+# "cache objects size" per kmalloc cache, objects in use.  Exact only
+# with slub_debug=F on them (tools/testing/vm/run): otherwise each CPU's
+# slab counts as full.  kfree_rcu() holds frees back for seconds; its
+# shrinker, which drop_caches runs, sends them on, and a grace period
+# later they are free.
+kmalloc_objects() {
+	echo 2 >/proc/sys/vm/drop_caches
+	sleep 1
+	awk '$1 ~ /^kmalloc-/ { print $1, $2, $4 }' /proc/slabinfo
+}
+
+slab_total() {
+	awk '{ n += $2 } END { print n }' "$1"
+}
+
+# Caches of the snapshot $1 that gained SLAB_SLACK objects or more since
+# the snapshot $2
+slab_growth() {
+	awk -v slack=$SLAB_SLACK '
+		NR == FNR { was[$1] = $2; next }
+		$2 - was[$1] >= slack {
+			printf "%s +%d objects (%d bytes)\n", $1, $2 - was[$1],
+			       ($2 - was[$1]) * $3
+		}' "$2" "$1"
+}
+
+# Result $1: the cycles since kmalloc_objects >$SLAB_BEFORE left no
+# kmalloc memory behind (no cache gained $SLAB_SLACK objects).
+slab_result() {
+	if [ "$(cat /sys/kernel/slab/kmalloc-64/sanity_checks 2>/dev/null)" != 1 ]; then
+		why="slab counts are inexact without slub_debug=F on kmalloc caches"
+		# the harness's VM boots with it
+		if [ "$DSA_VM" = 1 ]; then
+			result 1 "$1 ($why)"
+		else
+			skip "$1" "$why"
+		fi
+		return
+	fi
+	kmalloc_objects >"$SLAB_BEFORE.after"
+	echo "# kmalloc objects in use: $(slab_total "$SLAB_BEFORE") before," \
+	     "$(slab_total "$SLAB_BEFORE.after") after"
+	grown=$(slab_growth "$SLAB_BEFORE.after" "$SLAB_BEFORE")
+	[ -n "$grown" ] && echo "$grown" | sed 's/^/# /'
+	[ -z "$grown" ]
+	result $? "$1"
+}
+
+# sf_add ARGS...: devlink port add with ARGS; prints the new port's
+# index, and leaves its extack in $EXTACK_FILE
+EXTACK_FILE=/tmp/extack
+sf_add() {
+	out=$(devlink -j port add "$DL" "$@" 2>"$EXTACK_FILE") || return 1
+	echo "$out" | sed -n "s|.*\"$DL/\([0-9]*\)\".*|\1|p"
+}
+
+# set_state INDEX active|inactive
+set_state() {
+	devlink port function set "$DL/$1" state "$2"
+}
+
+# delete_all: every port of the instance
+delete_all() {
+	for p in $(port_indexes); do
+		devlink port del "$DL/$p" || return 1
+	done
+}

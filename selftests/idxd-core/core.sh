@@ -16,7 +16,6 @@ CYCLES=20
 # 3 in a cache (9 in all) over 20 cycles after a warm-up, none for most;
 # a leak of one object per cycle gains 20.
 SLAB_SLACK=$((CYCLES / 2))
-SLAB_BEFORE=/tmp/idxd-core.slab
 # the model's test window (BAR4): make the next command with a given
 # code (bits 15:8) fail with a CMDSTS error (bits 7:0)
 TEST_FAIL_CMD=0x18
@@ -48,54 +47,6 @@ test_probe() {
 	dmesg_new | grep -q "idxd $DEV: PASID: 1048576 PASIDs, enabled by the IOMMU$"
 	result $? "probe finds PASIDs enabled by the IOMMU (scalable mode)"
 	check "misc interrupt requested" grep -q idxd-misc /proc/interrupts
-}
-
-# "cache objects size" per kmalloc cache, objects in use.  Exact only
-# with slub_debug=F on them (tools/testing/vm/run): otherwise each CPU's
-# slab counts as full.  kfree_rcu() holds frees back for seconds; its
-# shrinker, which drop_caches runs, sends them on, and a grace period
-# later they are free.
-kmalloc_objects() {
-	echo 2 >/proc/sys/vm/drop_caches
-	sleep 1
-	awk '$1 ~ /^kmalloc-/ { print $1, $2, $4 }' /proc/slabinfo
-}
-
-slab_total() {
-	awk '{ n += $2 } END { print n }' "$1"
-}
-
-# Caches of the snapshot $1 that gained SLAB_SLACK objects or more since
-# the snapshot $2
-slab_growth() {
-	awk -v slack=$SLAB_SLACK '
-		NR == FNR { was[$1] = $2; next }
-		$2 - was[$1] >= slack {
-			printf "%s +%d objects (%d bytes)\n", $1, $2 - was[$1],
-			       ($2 - was[$1]) * $3
-		}' "$2" "$1"
-}
-
-# Result $1: the cycles since kmalloc_objects >$SLAB_BEFORE left no
-# kmalloc memory behind.
-slab_result() {
-	if [ "$(cat /sys/kernel/slab/kmalloc-64/sanity_checks 2>/dev/null)" != 1 ]; then
-		why="slab counts are inexact without slub_debug=F on kmalloc caches"
-		# the harness's VM boots with it
-		if [ "$DSA_VM" = 1 ]; then
-			result 1 "$1 ($why)"
-		else
-			skip "$1" "$why"
-		fi
-		return
-	fi
-	kmalloc_objects >"$SLAB_BEFORE.after"
-	echo "# kmalloc objects in use: $(slab_total "$SLAB_BEFORE") before," \
-	     "$(slab_total "$SLAB_BEFORE.after") after"
-	grown=$(slab_growth "$SLAB_BEFORE.after" "$SLAB_BEFORE")
-	[ -n "$grown" ] && echo "$grown" | sed 's/^/# /'
-	[ -z "$grown" ]
-	result $? "$1"
 }
 
 bind_cycle() {
@@ -194,6 +145,7 @@ test_unload() {
 
 cd "$(dirname "$0")" || exit 1
 . ./ktap.sh
+. ./idxd_lib.sh
 echo "KTAP version 1"
 echo "1..40"
 test_probe

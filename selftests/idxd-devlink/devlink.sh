@@ -141,28 +141,32 @@ test_resources() {
 		"name pasids size 1048576 occ 0 unit entry" "$res"
 }
 
-# sf_wq_size's runtime value, from devlink -j
+# sf_wq_size's driverinit value, from devlink -j
 param() {
 	json_field value "$(devlink -j dev param show $DL name sf_wq_size 2>&1)"
 }
 
 # two results: setting sf_wq_size to $1 fails, and says why
 param_refused() {
-	out=$(devlink dev param set $DL name sf_wq_size value "$1" cmode runtime 2>&1)
+	out=$(devlink dev param set $DL name sf_wq_size value "$1" cmode driverinit 2>&1)
 	result $((!$?)) "sf_wq_size $1 fails"
 	expect_match "sf_wq_size $1 is refused with a clear message" \
 		"sf_wq_size must be 1\.\.128, the device's WQ entries" "$out"
 }
 
+# a driverinit param: the next reload applies it (selftests/idxd-reload)
 test_param() {
 	expect "sf_wq_size defaults to 16" 16 "$(param)"
-	devlink dev param set $DL name sf_wq_size value 32 cmode runtime
+	devlink dev param set $DL name sf_wq_size value 32 cmode driverinit
 	result $? "sf_wq_size set to 32"
 	expect "sf_wq_size reads back 32" 32 "$(param)"
 	param_refused 0
 	# beyond the device's 128 WQ entries
 	param_refused 129
 	expect "a refused value leaves 32" 32 "$(param)"
+	devlink dev param set $DL name sf_wq_size value 32 cmode runtime \
+		2>/dev/null
+	result $((!$?)) "sf_wq_size has no runtime cmode: the carve needs a reload"
 }
 
 # recovery resets the device and brings the host WQ back
@@ -426,7 +430,7 @@ test_unload() {
 cd "$(dirname "$0")" || exit 1
 . ./ktap.sh
 echo "KTAP version 1"
-echo "1..99"
+echo "1..100"
 test_instance
 test_resources
 test_param

@@ -21,14 +21,6 @@ LAST=/sys/kernel/debug/idxd_sf_test/last
 CMD_ENABLE_WQ=6
 CMDSTS_HW_ERR=0x03
 
-# sf_add ARGS...: devlink port add with ARGS; prints the new port's
-# index, and its extack to $EXTACK_FILE
-EXTACK_FILE=/tmp/extack
-sf_add() {
-	out=$(devlink -j port add "$DL" "$@" 2>"$EXTACK_FILE") || return 1
-	echo "$out" | sed -n "s|.*\"$DL/\([0-9]*\)\".*|\1|p"
-}
-
 # a refusal: $1 description, $2 expected errno text, $3 extack; the rest
 # is the devlink port add line; nothing may change
 refused() {
@@ -41,10 +33,6 @@ refused() {
 	expect_match "$desc: extack" "Error: idxd: $msg" "$out"
 	expect "$desc: ports and resources unchanged" "$before" \
 		"$(ports) $(resource_occ wqs) $(resource_occ wq_entries)"
-}
-
-set_state() {
-	devlink port function set "$DL/$1" state "$2"
 }
 
 test_add() {
@@ -148,12 +136,6 @@ test_failed_activation() {
 	set_state "$P7" active
 	result $? "the next activation succeeds"
 	set_state "$P7" inactive
-}
-
-delete_all() {
-	for p in $(port_indexes); do
-		devlink port del "$DL/$p" || return 1
-	done
 }
 
 # every WQ left has 16 entries: 96 entries make 6 SFs; the 7th fails

@@ -93,6 +93,7 @@ static void submit(struct sf_ctx *ctx, u64 dst, u16 handle)
 		movdir64b_io(ctx->sfdev->portal, &desc);
 	else
 		__iowrite64_copy(ctx->sfdev->portal, &desc, sizeof(desc) / 8);
+	/* MOVDIR64B is weakly ordered: out before the wait starts */
 	wmb();
 }
 
@@ -106,7 +107,7 @@ static u8 wait_record(struct sf_ctx *ctx)
 		status = READ_ONCE(comp_of(ctx)->status);
 		if (status)
 			return status;
-		msleep(10);
+		usleep_range(10000, 20000);
 	} while (time_before(jiffies, deadline));
 	return 0;
 }
@@ -119,8 +120,10 @@ static int test_copy(struct sf_ctx *ctx)
 	submit(ctx, IOVA_DST, ctx->sfdev->int_handle);
 	if (!wait_event_timeout(ctx->wait, atomic_read(&ctx->irqs) != irqs,
 				msecs_to_jiffies(WAIT_MS))) {
-		snprintf(last, sizeof(last), "no interrupt on %d within %d ms (record status %#x)\n",
-			 ctx->sfdev->irq, WAIT_MS, READ_ONCE(comp_of(ctx)->status));
+		snprintf(last, sizeof(last),
+			 "no interrupt on %d within %d ms (record status %#x)\n",
+			 ctx->sfdev->irq, WAIT_MS,
+			 READ_ONCE(comp_of(ctx)->status));
 		return -EIO;
 	}
 	status = READ_ONCE(comp_of(ctx)->status);
@@ -162,7 +165,8 @@ static int test_cross(struct sf_ctx *ctx, struct sf_ctx *other)
 	status = wait_record(ctx);
 	/* an interrupt, had there been one, has had the record's time */
 	msleep(100);
-	snprintf(last, sizeof(last), "status %#x naming handle %u; interrupts: own +%d, other's +%d\n",
+	snprintf(last, sizeof(last),
+		 "status %#x naming handle %u; interrupts: own +%d, other's +%d\n",
 		 status, other->sfdev->int_handle,
 		 atomic_read(&ctx->irqs) - mine,
 		 atomic_read(&other->irqs) - theirs);

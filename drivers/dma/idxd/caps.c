@@ -176,14 +176,12 @@ static int idxd_portals_check(struct idxd_device *idxd)
 /**
  * idxd_caps_check() - refuse a device whose capabilities do not add up
  * @idxd: the device, capabilities read
- * @host_wqs: the WQs the host's channels will take
  *
- * Return: 0, -ENODEV for values that do not fit the device's own BARs
- * or counts, -EINVAL if the device cannot hold @host_wqs; each logged.
+ * Return: 0, or -ENODEV for values that do not fit the device's own BARs
+ * or counts; logged.
  */
-int idxd_caps_check(struct idxd_device *idxd, unsigned int host_wqs)
+int idxd_caps_check(struct idxd_device *idxd)
 {
-	struct idxd_caps *caps = &idxd->caps;
 	int ret;
 
 	ret = idxd_counts_check(idxd);
@@ -191,8 +189,20 @@ int idxd_caps_check(struct idxd_device *idxd, unsigned int host_wqs)
 		ret = idxd_tables_check(idxd);
 	if (!ret)
 		ret = idxd_portals_check(idxd);
-	if (ret)
-		return ret;
+	return ret;
+}
+
+/**
+ * idxd_host_wqs_check() - whether the device can give the host @host_wqs
+ * @idxd: the device, capabilities checked
+ * @host_wqs: the WQs the host's channels would take
+ *
+ * Return: 0 or -EINVAL (logged).
+ */
+int idxd_host_wqs_check(struct idxd_device *idxd, unsigned int host_wqs)
+{
+	struct idxd_caps *caps = &idxd->caps;
+
 	if (!host_wqs || host_wqs > caps->wq.num_wqs) {
 		dev_err(idxd_dev(idxd), "host_wqs=%u: this device takes 1 to %u\n",
 			host_wqs, caps->wq.num_wqs);

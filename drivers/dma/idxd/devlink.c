@@ -29,55 +29,61 @@ static int idxd_devlink_info_get(struct devlink *devlink,
 					      buf);
 }
 
-enum {
-	IDXD_DEVLINK_PARAM_SF_WQ_SIZE = DEVLINK_PARAM_GENERIC_ID_MAX + 1,
-};
-
-static int idxd_sf_wq_size_get(struct devlink *devlink, u32 id,
-			       struct devlink_param_gset_ctx *ctx)
+/*
+ * Reload (driver reinit) applies the driverinit params: the host's WQs
+ * and the carve are taken down and brought up again with the new values.
+ * Subfunction ports hold carved WQs: reload refuses while any exists.
+ */
+static int idxd_reload_down(struct devlink *devlink, bool netns_change,
+			    enum devlink_reload_action action,
+			    enum devlink_reload_limit limit,
+			    struct netlink_ext_ack *extack)
 {
 	struct idxd_device *idxd = devlink_priv(devlink);
+	unsigned int n = list_count_nodes(&idxd->sfs);
 
-	ctx->val.vu16 = idxd->sf_wq_size;
-	return 0;
-}
-
-static int idxd_sf_wq_size_set(struct devlink *devlink, u32 id,
-			       struct devlink_param_gset_ctx *ctx,
-			       struct netlink_ext_ack *extack)
-{
-	struct idxd_device *idxd = devlink_priv(devlink);
-
-	idxd->sf_wq_size = ctx->val.vu16;
-	return 0;
-}
-
-static int idxd_sf_wq_size_validate(struct devlink *devlink, u32 id,
-				    union devlink_param_value val,
-				    struct netlink_ext_ack *extack)
-{
-	struct idxd_device *idxd = devlink_priv(devlink);
-	u16 total = idxd->caps.wq.total_wq_size;
-
-	if (!val.vu16 || val.vu16 > total) {
-		NL_SET_ERR_MSG_FMT_MOD(extack,
-				       "sf_wq_size must be 1..%u, the device's WQ entries",
-				       total);
-		return -EINVAL;
+	if (netns_change) {
+		NL_SET_ERR_MSG_MOD(extack, "the instance stays in its namespace");
+		return -EOPNOTSUPP;
 	}
+	if (n) {
+		NL_SET_ERR_MSG_FMT_MOD(extack,
+				       "delete the %u subfunction port%s first: they hold WQs",
+				       n, n == 1 ? "" : "s");
+		return -EBUSY;
+	}
+	idxd_host_down(idxd);
 	return 0;
 }
 
-static const struct devlink_param idxd_devlink_params[] = {
-	DEVLINK_PARAM_DRIVER(IDXD_DEVLINK_PARAM_SF_WQ_SIZE, "sf_wq_size",
-			     DEVLINK_PARAM_TYPE_U16,
-			     BIT(DEVLINK_PARAM_CMODE_RUNTIME),
-			     idxd_sf_wq_size_get, idxd_sf_wq_size_set,
-			     idxd_sf_wq_size_validate),
-};
+static int idxd_reload_up(struct devlink *devlink,
+			  enum devlink_reload_action action,
+			  enum devlink_reload_limit limit, u32 *actions_performed,
+			  struct netlink_ext_ack *extack)
+{
+	struct idxd_device *idxd = devlink_priv(devlink);
+	unsigned int host_wqs;
+	u16 sf_wq_size;
+	int ret;
+
+	idxd_params_driverinit(idxd, &host_wqs, &sf_wq_size);
+	ret = idxd_host_up(idxd, host_wqs, sf_wq_size);
+	if (ret) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the host WQs did not come up, see dmesg; reload again");
+		return ret;
+	}
+	dev_info(idxd_dev(idxd), "reloaded: %u host WQs, subfunction WQs of %u entries\n",
+		 host_wqs, sf_wq_size);
+	*actions_performed = BIT(DEVLINK_RELOAD_ACTION_DRIVER_REINIT);
+	return 0;
+}
 
 static const struct devlink_ops idxd_devlink_ops = {
 	.info_get = idxd_devlink_info_get,
+	.reload_actions = BIT(DEVLINK_RELOAD_ACTION_DRIVER_REINIT),
+	.reload_down = idxd_reload_down,
+	.reload_up = idxd_reload_up,
 	.port_new = idxd_sf_port_new,
 };
 
@@ -107,8 +113,7 @@ static void idxd_devlink_unregister(void *devlink)
 {
 	idxd_health_stop(devlink_priv(devlink));
 	devlink_unregister(devlink);
-	devlink_params_unregister(devlink, idxd_devlink_params,
-				  ARRAY_SIZE(idxd_devlink_params));
+	idxd_params_unregister(devlink_priv(devlink));
 	devlink_resources_unregister(devlink);
 }
 
@@ -121,11 +126,8 @@ int idxd_devlink_setup(struct idxd_device *idxd)
 	ret = idxd_resources_register(idxd);
 	if (ret)
 		return ret;
-	ret = devlink_params_register(devlink, idxd_devlink_params,
-				      ARRAY_SIZE(idxd_devlink_params));
+	ret = idxd_params_register(idxd);
 	if (ret) {
-		dev_err(idxd_dev(idxd), "cannot register devlink params: %d\n",
-			ret);
 		devlink_resources_unregister(devlink);
 		return ret;
 	}

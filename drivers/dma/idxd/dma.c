@@ -71,6 +71,8 @@ struct idxd_chan {
 
 	spinlock_t lock;		/* lists, cookies, stopped, outcomes */
 	bool stopped;			/* the WQ is not ours to write to */
+	bool ready;			/* its vector, interrupt and WQ held */
+	struct msi_map vec;		/* its completion vector */
 	unsigned int completing;	/* taken off the lists, not called back */
 	struct list_head free, prepared, pending, active;
 	dma_cookie_t issued;		/* the newest cookie written */
@@ -596,9 +598,8 @@ void idxd_dma_orphans_free(void)
 		idxd_dma_free(d);
 }
 
-static void idxd_dma_put(void *data)
+static void idxd_dma_put(struct idxd_dma *d)
 {
-	struct idxd_dma *d = data;
 	unsigned int i;
 
 	if (!d->registered) {
@@ -645,6 +646,38 @@ static int idxd_chan_slots_init(struct idxd_dma *d, struct idxd_chan *c)
 	return 0;
 }
 
+/* Channel @c's completions: MSI-X vector 1 + its WQ, and its thread. */
+static int idxd_chan_irq(struct idxd_device *idxd, struct idxd_chan *c,
+			 unsigned int i)
+{
+	int ret;
+
+	c->vec = pci_msix_alloc_irq_at(idxd->pdev, 1 + i, NULL);
+	if (c->vec.index < 0) {
+		dev_err(idxd_dev(idxd), "cannot allocate MSI-X vector %u: %d\n",
+			1 + i, c->vec.index);
+		return c->vec.index;
+	}
+	snprintf(c->irq_name, sizeof(c->irq_name), "idxd-wq%u", i);
+	ret = request_threaded_irq(c->vec.virq, NULL, idxd_completion_thread,
+				   IRQF_ONESHOT, c->irq_name, c);
+	if (ret) {
+		dev_err(idxd_dev(idxd), "cannot request the WQ %u interrupt: %d\n",
+			i, ret);
+		pci_msix_free_irq(idxd->pdev, c->vec);
+		return ret;
+	}
+	WRITE_ONCE(idxd->occ[IDXD_RES_VECTORS], idxd->occ[IDXD_RES_VECTORS] + 1);
+	return 0;
+}
+
+static void idxd_chan_irq_free(struct idxd_device *idxd, struct idxd_chan *c)
+{
+	free_irq(c->vec.virq, c);
+	pci_msix_free_irq(idxd->pdev, c->vec);
+	WRITE_ONCE(idxd->occ[IDXD_RES_VECTORS], idxd->occ[IDXD_RES_VECTORS] - 1);
+}
+
 /* Host WQ i is channel i and completes on MSI-X vector 1 + i. */
 static int idxd_chan_init(struct idxd_device *idxd, struct idxd_dma *d,
 			  unsigned int i, u16 size)
@@ -667,19 +700,11 @@ static int idxd_chan_init(struct idxd_device *idxd, struct idxd_dma *d,
 	ret = idxd_chan_slots_init(d, c);
 	if (ret)
 		return ret;
-	snprintf(c->irq_name, sizeof(c->irq_name), "idxd-wq%u", i);
-	ret = devm_request_threaded_irq(idxd_dev(idxd),
-					pci_irq_vector(idxd->pdev, 1 + i),
-					NULL, idxd_completion_thread,
-					IRQF_ONESHOT, c->irq_name, c);
-	if (ret) {
-		dev_err(idxd_dev(idxd), "cannot request the WQ %u interrupt: %d\n",
-			i, ret);
-		return ret;
-	}
-	ret = idxd_wq_claim(c->wq, size, 1 + i, "host", &idxd_chan_ops, c);
+	ret = idxd_chan_irq(idxd, c, i);
 	if (ret)
 		return ret;
+	idxd_wq_claim(c->wq, size, c->vec.index, "host", &idxd_chan_ops, c);
+	c->ready = true;
 	c->chan.device = &d->dma;
 	list_add_tail(&c->chan.device_node, &d->dma.channels);
 	return 0;
@@ -706,15 +731,15 @@ static void idxd_dma_device_init(struct idxd_device *idxd, struct idxd_dma *d)
 
 /**
  * idxd_dma_setup() - the host WQs and their DMA_MEMCPY channels
- * @idxd: the device, reset, with MSI-X vectors 0 to host_wqs
+ * @idxd: the device, reset, with MSI-X vector 0
  *
- * Each host WQ gets an equal share of at most IDXD_HOST_WQ_SIZE entries.
- * The channels start once the device is up (idxd_device_up()) and are
- * registered with dmaengine after (idxd_dma_register()).  They are
- * stopped by idxd_device_quiesce() before the WQ claims and interrupts
- * go at unbind; their memory goes with the DMA device.
+ * Each host WQ gets an equal share of at most IDXD_HOST_WQ_SIZE entries,
+ * a completion vector and the WQ claimed.  The channels start once the
+ * device is up (idxd_device_up()) and are registered with dmaengine after
+ * (idxd_dma_register()).  idxd_dma_teardown() undoes it, the device
+ * quiesced first; the channels' memory goes with the DMA device.
  *
- * Return: 0 or an error (logged).
+ * Return: 0 or an error (logged), with nothing left behind.
  */
 int idxd_dma_setup(struct idxd_device *idxd)
 {
@@ -729,18 +754,41 @@ int idxd_dma_setup(struct idxd_device *idxd)
 		return -ENOMEM;
 	d->nr_chans = n;
 	d->pdev = pci_dev_get(idxd->pdev);
-	/* first, so it goes last: after the interrupts and claims */
-	ret = devm_add_action_or_reset(idxd_dev(idxd), idxd_dma_put, d);
-	if (ret)
-		return ret;
+	idxd->dma = d;
 	idxd_dma_device_init(idxd, d);
 	for (i = 0; i < n; i++) {
 		ret = idxd_chan_init(idxd, d, i, size);
-		if (ret)
+		if (ret) {
+			idxd_dma_teardown(idxd);
 			return ret;
+		}
 	}
-	idxd->dma = d;
 	return 0;
+}
+
+/**
+ * idxd_dma_teardown() - the channels go: WQ claims, interrupts, vectors,
+ * then the DMA device (its memory once the last client let go)
+ * @idxd: the device, quiesced (no owner runs)
+ */
+void idxd_dma_teardown(struct idxd_device *idxd)
+{
+	struct idxd_dma *d = idxd->dma;
+	unsigned int i;
+
+	if (!d)
+		return;
+	for (i = 0; i < d->nr_chans; i++) {
+		struct idxd_chan *c = &d->chans[i];
+
+		if (!c->ready)
+			continue;
+		idxd_wq_unclaim(c->wq);
+		idxd_chan_irq_free(idxd, c);
+		c->ready = false;
+	}
+	idxd->dma = NULL;
+	idxd_dma_put(d);
 }
 
 /**

@@ -190,16 +190,23 @@ int idxd_cmd_exec_drain(struct idxd_device *idxd, enum idxd_cmd cmd,
 /* caps.c */
 void idxd_read_caps(struct idxd_device *idxd);
 void idxd_log_caps(struct idxd_device *idxd);
-int idxd_caps_check(struct idxd_device *idxd, unsigned int host_wqs);
+int idxd_caps_check(struct idxd_device *idxd);
+int idxd_host_wqs_check(struct idxd_device *idxd, unsigned int host_wqs);
 
 /* init.c */
 int idxd_device_reset(struct idxd_device *idxd);
-int idxd_device_up(struct idxd_device *idxd);
+
+/* host.c */
+int idxd_host_up(struct idxd_device *idxd, unsigned int host_wqs,
+		 u16 sf_wq_size);
+void idxd_host_down(struct idxd_device *idxd);
 
 /* wq.c */
 int idxd_wqs_init(struct idxd_device *idxd);
-int idxd_wq_claim(struct idxd_wq *wq, u16 size, unsigned int vector,
-		  const char *owner, const struct idxd_wq_ops *ops, void *priv);
+void idxd_wq_claim(struct idxd_wq *wq, u16 size, unsigned int vector,
+		   const char *owner, const struct idxd_wq_ops *ops, void *priv);
+void idxd_wq_unclaim(struct idxd_wq *wq);
+void idxd_wqs_uncarve(struct idxd_device *idxd);
 int idxd_device_config(struct idxd_device *idxd);
 bool idxd_wq_owned(struct idxd_wq *wq);
 bool idxd_wq_in_service(struct idxd_wq *wq);
@@ -262,7 +269,14 @@ void idxd_sf_dev_del(struct idxd_sf *sf);
 /* dma.c */
 int idxd_dma_setup(struct idxd_device *idxd);
 int idxd_dma_register(struct idxd_device *idxd);
+void idxd_dma_teardown(struct idxd_device *idxd);
 void idxd_dma_orphans_free(void);
+
+/* params.c */
+int idxd_params_register(struct idxd_device *idxd);
+void idxd_params_unregister(struct idxd_device *idxd);
+void idxd_params_driverinit(struct idxd_device *idxd, unsigned int *host_wqs,
+			    u16 *sf_wq_size);
 
 /* resources.c */
 int idxd_resources_register(struct idxd_device *idxd);

@@ -79,38 +79,16 @@ int idxd_device_reset(struct idxd_device *idxd)
 	return ret;
 }
 
-/**
- * idxd_device_up() - carve the WQs, configure and enable the device and
- * every owned WQ
- * @idxd: the device, reset, its host WQs claimed
- *
- * Return: 0 or the error of the step that failed (logged).
- */
-int idxd_device_up(struct idxd_device *idxd)
-{
-	unsigned int i;
-	int ret;
-
-	mutex_lock(&idxd->dev_lock);
-	idxd_wqs_carve(idxd, idxd->sf_wq_size);
-	ret = idxd_device_config(idxd);
-	for (i = 0; !ret && i < idxd->caps.wq.num_wqs; i++)
-		if (idxd_wq_in_service(&idxd->wqs[i]))
-			ret = idxd_wq_start(&idxd->wqs[i]);
-	mutex_unlock(&idxd->dev_lock);
-	return ret;
-}
-
 /* Released before the interrupt: the device is left as probe found it. */
 static void idxd_reset_on_release(void *data)
 {
 	idxd_device_reset(data);
 }
 
-/* Released before the WQs' owners: nothing runs on the device after. */
-static void idxd_quiesce_on_release(void *data)
+/* Released before vector 0 and the reset: the host's share goes first. */
+static void idxd_host_down_on_release(void *data)
 {
-	idxd_device_quiesce(data);
+	idxd_host_down(data);
 }
 
 static int idxd_probe(struct pci_dev *pdev, const struct pci_device_id *id)
@@ -145,12 +123,11 @@ static int idxd_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 	idxd_read_caps(idxd);
 	idxd_log_caps(idxd);
-	ret = idxd_caps_check(idxd, host_wqs);
+	ret = idxd_caps_check(idxd);
+	if (!ret)
+		ret = idxd_host_wqs_check(idxd, host_wqs);
 	if (ret)
 		return ret;
-	idxd->host_wqs = host_wqs;
-	idxd->sf_wq_size = min_t(u16, IDXD_SF_WQ_SIZE_DEFAULT,
-				 idxd->caps.wq.total_wq_size);
 	idxd_pasid_check(idxd);
 	/* before the error work that reads it */
 	ret = idxd_wqs_init(idxd);
@@ -168,16 +145,12 @@ static int idxd_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = devm_add_action_or_reset(dev, idxd_reset_on_release, idxd);
 	if (ret)
 		return ret;
-	ret = idxd_dma_setup(idxd);
+	ret = idxd_host_up(idxd, host_wqs,
+			   min_t(u16, IDXD_SF_WQ_SIZE_DEFAULT,
+				 idxd->caps.wq.total_wq_size));
 	if (ret)
 		return ret;
-	ret = idxd_device_up(idxd);
-	if (ret)
-		return ret;
-	ret = idxd_dma_register(idxd);
-	if (ret)
-		return ret;
-	ret = devm_add_action_or_reset(dev, idxd_quiesce_on_release, idxd);
+	ret = devm_add_action_or_reset(dev, idxd_host_down_on_release, idxd);
 	if (ret)
 		return ret;
 	return idxd_devlink_setup(idxd);

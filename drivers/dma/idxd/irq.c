@@ -75,20 +75,24 @@ static irqreturn_t idxd_misc_irq(int irq, void *data)
 }
 
 /*
- * MSI-X vector 0 for the device, 1 to host_wqs for the host WQs, and the
- * handler of 0; released with the device.
+ * MSI-X vector 0 for the device and its handler, released with the
+ * device.  The host WQs' vectors (1 to host_wqs) and the subfunctions'
+ * come and go at run time (reload, activation), so the table must take
+ * vectors added later.
  */
 int idxd_irq_setup(struct idxd_device *idxd)
 {
 	struct pci_dev *pdev = idxd->pdev;
-	unsigned int n = 1 + idxd->host_wqs;
 	int ret;
 
-	ret = pci_alloc_irq_vectors(pdev, n, n, PCI_IRQ_MSIX);
+	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSIX);
 	if (ret < 0) {
-		dev_err(&pdev->dev, "cannot allocate MSI-X vectors 0-%u: %d\n",
-			n - 1, ret);
+		dev_err(&pdev->dev, "cannot allocate MSI-X vector 0: %d\n", ret);
 		return ret;
+	}
+	if (!pci_msix_can_alloc_dyn(pdev)) {
+		dev_err(&pdev->dev, "MSI-X vectors cannot be added at run time here; the WQs need them\n");
+		return -EOPNOTSUPP;
 	}
 	ret = devm_request_irq(&pdev->dev, pci_irq_vector(pdev, 0),
 			       idxd_misc_irq, 0, "idxd-misc", idxd);
@@ -96,7 +100,7 @@ int idxd_irq_setup(struct idxd_device *idxd)
 		dev_err(&pdev->dev, "cannot request the misc interrupt: %d\n", ret);
 		return ret;
 	}
-	idxd->occ[IDXD_RES_VECTORS] = n;
+	idxd->occ[IDXD_RES_VECTORS] = 1;
 	return 0;
 }
 

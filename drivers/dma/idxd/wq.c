@@ -133,10 +133,14 @@ static void idxd_wq_forget(struct idxd_wq *wq)
 	wq->ims = false;
 }
 
-static void idxd_wq_unclaim(void *data)
+/**
+ * idxd_wq_unclaim() - an owner of idxd_wq_claim() lets go; the WQ is unused
+ * @wq: the WQ, quiesced
+ *
+ * Error handling no longer calls an owner that is going away.
+ */
+void idxd_wq_unclaim(struct idxd_wq *wq)
 {
-	struct idxd_wq *wq = data;
-
 	mutex_lock(&wq->idxd->dev_lock);
 	wq->state = IDXD_WQ_UNUSED;
 	idxd_wq_forget(wq);
@@ -145,7 +149,7 @@ static void idxd_wq_unclaim(void *data)
 }
 
 /**
- * idxd_wq_claim() - take an unused WQ for an owner
+ * idxd_wq_claim() - take an unused WQ, in service, for an owner
  * @wq: the WQ
  * @size: its entries
  * @vector: the MSI-X vector of its completions
@@ -153,14 +157,11 @@ static void idxd_wq_unclaim(void *data)
  * @ops: how the driver stops and starts the owner
  * @priv: the owner's, for @ops
  *
- * The WQ is written to the device by the next idxd_device_config().  The
- * claim is device-managed: released, the WQ is unused again, so error
- * handling no longer calls an owner that is going away.
- *
- * Return: 0 or -ENOMEM.
+ * The WQ is written to the device by the next idxd_device_config();
+ * idxd_wq_unclaim() gives it back.
  */
-int idxd_wq_claim(struct idxd_wq *wq, u16 size, unsigned int vector,
-		  const char *owner, const struct idxd_wq_ops *ops, void *priv)
+void idxd_wq_claim(struct idxd_wq *wq, u16 size, unsigned int vector,
+		   const char *owner, const struct idxd_wq_ops *ops, void *priv)
 {
 	struct idxd_device *idxd = wq->idxd;
 
@@ -173,7 +174,23 @@ int idxd_wq_claim(struct idxd_wq *wq, u16 size, unsigned int vector,
 	wq->state = IDXD_WQ_STOPPED;
 	idxd_occ_update(idxd);
 	mutex_unlock(&idxd->dev_lock);
-	return devm_add_action_or_reset(idxd_dev(idxd), idxd_wq_unclaim, wq);
+}
+
+/**
+ * idxd_wqs_uncarve() - every WQ unused, without entries
+ * @idxd: the device, no WQ owned; dev_lock held
+ */
+void idxd_wqs_uncarve(struct idxd_device *idxd)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&idxd->dev_lock);
+	for (i = 0; i < idxd->caps.wq.num_wqs; i++) {
+		if (idxd->wqs[i].state != IDXD_WQ_FREE)
+			continue;
+		idxd->wqs[i].state = IDXD_WQ_UNUSED;
+		idxd->wqs[i].size = 0;
+	}
 }
 
 /**
