@@ -218,6 +218,27 @@ test_error_isolated() {
 	devlink health set "$DL" reporter device auto_recover true
 }
 
+# the events devlink mon shows: "command:state" per notification
+mon_events() {
+	sed 's/{"command"/\n{"command"/g' "$1" | grep '"command"' |
+		sed -n 's/.*"command":"\([a-z]*\)".*"state":"\([a-z]*\)".*/\1:\2/p' |
+		tr '\n' ' '
+}
+
+test_mon() {
+	devlink -j mon port >/tmp/mon 2>&1 &
+	mon=$!
+	sleep 0.5
+	p=$(sf_add flavour pcisf pfnum 0 sfnum 20)
+	set_state "$p" active && set_state "$p" inactive &&
+		devlink port del "$DL/$p"
+	sleep 0.5
+	kill $mon
+	expect "devlink mon port: new, state changes, del" \
+		"new:inactive new:active new:inactive del:inactive " \
+		"$(mon_events /tmp/mon)"
+}
+
 test_unbind() {
 	echo "$DEV" >/sys/bus/pci/drivers/idxd/unbind
 	result $? "unbind with two SFs active and the consumer bound"
@@ -229,7 +250,7 @@ test_unbind() {
 }
 
 echo "KTAP version 1"
-echo "1..83"
+echo "1..84"
 test_add
 test_refusals
 test_activate
@@ -238,4 +259,5 @@ test_failed_activation
 test_fill
 test_consumer
 test_error_isolated
+test_mon
 test_unbind
