@@ -213,9 +213,42 @@ test_error_isolated() {
 	expect_match "and the host channel" "$COPIES_OK" "$(copies "$(our_chan 0)")"
 	devlink health recover "$DL" reporter device
 	result $? "recovery"
+	cfg=$(wqcfg_dword "$A" 2)
+	expect "A's WQ comes back tagged with its PASID, never untagged" \
+		"1 $(cat "/sys/bus/auxiliary/devices/$AA/pasid")" \
+		"$((cfg >> 28 & 1)) $((cfg >> 8 & 0xfffff))"
 	run "copy $AA"
 	result $? "brings SF A back, its PASID and interrupt as before"
 	devlink health set "$DL" reporter device auto_recover true
+}
+
+opstate_is() {
+	[ "$(port_field "$1" opstate)" = "$2" ]
+}
+
+# the consumer holds B for 6 s when it lets go: devlink waits 2 s at most
+test_held() {
+	echo "hold 6000" >"$RUN"
+	out=$(set_state "$B" inactive 2>&1)
+	result $? "state inactive returns while the consumer still holds SF B"
+	expect_match "extack: it goes once released" \
+		"Warning: idxd: SF 11: its consumer still holds it; it goes once released" \
+		"$out"
+	expect "B shows inactive, still attached" "inactive attached" \
+		"$(port_field "$B" state) $(port_field "$B" opstate)"
+	devlink dev info "$DL" >/dev/null
+	result $? "devlink keeps answering meanwhile"
+	out=$(devlink port del "$DL/$B" 2>&1)
+	result $((!$?)) "B cannot be deleted yet"
+	expect_match "extack: retry once detached" \
+		"Error: idxd: SF 11: its consumer still holds it; retry once detached" \
+		"$out"
+	expect_match "errno" "kernel answers: Device or resource busy" "$out"
+	wait_for 10 opstate_is "$B" detached
+	result $? "B is detached once the consumer lets go"
+	devlink port del "$DL/$B"
+	result $? "and can be deleted"
+	echo "hold 0" >"$RUN"
 }
 
 # the events devlink mon shows: "command:state" per notification
@@ -241,7 +274,7 @@ test_mon() {
 
 test_unbind() {
 	echo "$DEV" >/sys/bus/pci/drivers/idxd/unbind
-	result $? "unbind with two SFs active and the consumer bound"
+	result $? "unbind with SF A active and the consumer bound"
 	expect "no auxiliary device left" 0 \
 		"$(ls /sys/bus/auxiliary/devices | grep -c idxd.sf)"
 	rmmod idxd_sf_test && rmmod idxd
@@ -250,7 +283,7 @@ test_unbind() {
 }
 
 echo "KTAP version 1"
-echo "1..84"
+echo "1..94"
 test_add
 test_refusals
 test_activate
@@ -259,5 +292,6 @@ test_failed_activation
 test_fill
 test_consumer
 test_error_isolated
+test_held
 test_mon
 test_unbind

@@ -13,6 +13,8 @@
  *   cross SF OTHER  SF's descriptor names OTHER's interrupt handle: it
  *                   completes with the invalid-handle status and raises
  *                   neither SF's interrupt
+ *   hold MS         from now on, letting go of an SF (remove) takes MS
+ *                   milliseconds, as a user holding the device would
  *
  * A write succeeds when the check passes, else fails with -EIO; the
  * reason is in idxd_sf_test/last.  This proves the PASID and the vector
@@ -55,6 +57,7 @@ static LIST_HEAD(sfs);
 static DEFINE_MUTEX(sfs_lock);
 static struct dentry *dir;
 static char last[LAST_SIZE];
+static unsigned int hold_ms;
 
 static irqreturn_t sf_irq(int irq, void *data)
 {
@@ -192,6 +195,8 @@ static int run(char *cmd)
 	struct sf_ctx *ctx = a ? find(a) : NULL;
 	struct sf_ctx *other = b ? find(b) : NULL;
 
+	if (!strcmp(op, "hold") && a)
+		return kstrtouint(a, 0, &hold_ms);
 	if (!ctx) {
 		snprintf(last, sizeof(last), "no bound SF '%s'\n", a ?: "");
 		return -ENODEV;
@@ -323,6 +328,8 @@ static void sf_remove(struct auxiliary_device *adev)
 {
 	struct sf_ctx *ctx = auxiliary_get_drvdata(adev);
 
+	if (READ_ONCE(hold_ms))
+		msleep(READ_ONCE(hold_ms));
 	mutex_lock(&sfs_lock);
 	list_del(&ctx->node);
 	mutex_unlock(&sfs_lock);

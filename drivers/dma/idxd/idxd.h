@@ -172,6 +172,9 @@ struct idxd_sf {
 	char name[16];			/* "sf<sfnum>", the WQ's owner */
 	struct idxd_wq *wq;
 	bool active;			/* admin state */
+	bool deactivating;		/* deactivate_work runs */
+	struct work_struct deactivate_work;
+	struct completion deactivated;
 	ioasid_t pasid;
 	struct msi_map vec;		/* the host vector behind its IMS entry */
 	struct idxd_sf_dev *sfdev;	/* the auxiliary device, while active */

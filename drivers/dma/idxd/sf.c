@@ -11,6 +11,12 @@
  * callbacks, and unbinding takes it to remove what is left); it decides
  * and bookkeeps, and leaves the registers to wq.c and irq.c.
  *
+ * Deactivation waits for the consumer to let go of idxd.sf.<n>, which a
+ * user of it (a VM, through VFIO) decides: it runs in a work item, and
+ * devlink waits for it at most IDXD_SF_WAIT_MS, so a held device never
+ * stalls every devlink operation.  Until it is done the port shows state
+ * inactive, opstate attached; it cannot be activated or deleted (-EBUSY).
+ *
  * "flavour dsa" is what users of this driver type: the devlink core
  * passes no sfnum for it, so such a port gets the lowest free sfnum, as
  * a pcisf add without sfnum does, and the extack says which.
@@ -19,6 +25,8 @@
 #include <linux/pci-ats.h>
 
 #include "idxd.h"
+
+#define IDXD_SF_WAIT_MS		2000
 
 static struct idxd_sf *to_idxd_sf(struct devlink_port *port)
 {
@@ -147,6 +155,7 @@ static void idxd_sf_put_wq(struct idxd_sf *sf)
 }
 
 static const struct devlink_port_ops idxd_sf_port_ops;
+static void idxd_sf_deactivate_work(struct work_struct *work);
 
 /**
  * idxd_sf_port_new() - devlink port add: reserve a WQ for a new SF
@@ -179,6 +188,10 @@ int idxd_sf_port_new(struct devlink *devlink,
 	sf->idxd = idxd;
 	sf->sfnum = attrs->sfnum_valid ? attrs->sfnum : idxd_sfnum_free(idxd);
 	sf->pasid = IOMMU_PASID_INVALID;
+	INIT_WORK(&sf->deactivate_work, idxd_sf_deactivate_work);
+	/* not deactivating: done */
+	init_completion(&sf->deactivated);
+	complete_all(&sf->deactivated);
 	snprintf(sf->name, sizeof(sf->name), "sf%u", sf->sfnum);
 	ret = idxd_sf_take_wq(sf, extack);
 	if (ret)
@@ -270,9 +283,15 @@ err_pasid:
 	return ret;
 }
 
-/* The auxiliary device first (its consumer lets go), then the rest. */
-static void idxd_sf_deactivate(struct idxd_sf *sf)
+/*
+ * The auxiliary device first (its consumer lets go, which may take the
+ * consumer's user as long as it likes), then the rest.  No devl_lock:
+ * devlink may be waiting for this, holding it.
+ */
+static void idxd_sf_deactivate_work(struct work_struct *work)
 {
+	struct idxd_sf *sf = container_of(work, struct idxd_sf,
+					  deactivate_work);
 	struct idxd_device *idxd = sf->idxd;
 
 	idxd_sf_dev_del(sf);
@@ -283,8 +302,50 @@ static void idxd_sf_deactivate(struct idxd_sf *sf)
 	iommu_free_global_pasid(sf->pasid);
 	idxd_sf_count_pasid(idxd, -1);
 	sf->pasid = IOMMU_PASID_INVALID;
-	sf->active = false;
 	dev_info(idxd_dev(idxd), "SF %u inactive\n", sf->sfnum);
+	/* for every waiter, and for any later look */
+	complete_all(&sf->deactivated);
+}
+
+/* Done deactivating within @ms: the port is the admin's again. */
+static bool idxd_sf_deactivated(struct idxd_sf *sf, unsigned int ms)
+{
+	if (!sf->deactivating)
+		return true;
+	if (!wait_for_completion_timeout(&sf->deactivated,
+					 msecs_to_jiffies(ms)))
+		return false;
+	sf->deactivating = false;
+	return true;
+}
+
+/* Start deactivating; wait a while for it, which is normally enough. */
+static bool idxd_sf_deactivate(struct idxd_sf *sf, unsigned int ms)
+{
+	sf->active = false;
+	sf->deactivating = true;
+	reinit_completion(&sf->deactivated);
+	queue_work(system_unbound_wq, &sf->deactivate_work);
+	return idxd_sf_deactivated(sf, ms);
+}
+
+/* Its consumer still holds idxd.sf.<n>: say so, the admin may retry. */
+static int idxd_sf_busy(struct idxd_sf *sf, struct netlink_ext_ack *extack)
+{
+	NL_SET_ERR_MSG_FMT_MOD(extack,
+			       "SF %u: its consumer still holds it; retry once detached",
+			       sf->sfnum);
+	return -EBUSY;
+}
+
+/* Unregistered and freed; it holds nothing any more.  devl_lock held. */
+static void idxd_sf_free(struct idxd_sf *sf)
+{
+	devl_port_unregister(&sf->port);
+	list_del(&sf->node);
+	idxd_sf_put_wq(sf);
+	dev_info(idxd_dev(sf->idxd), "SF %u deleted\n", sf->sfnum);
+	kfree(sf);
 }
 
 static int idxd_sf_port_del(struct devlink *devlink, struct devlink_port *port,
@@ -292,13 +353,11 @@ static int idxd_sf_port_del(struct devlink *devlink, struct devlink_port *port,
 {
 	struct idxd_sf *sf = to_idxd_sf(port);
 
-	if (sf->active)
-		idxd_sf_deactivate(sf);
-	devl_port_unregister(&sf->port);
-	list_del(&sf->node);
-	idxd_sf_put_wq(sf);
-	dev_info(idxd_dev(sf->idxd), "SF %u deleted\n", sf->sfnum);
-	kfree(sf);
+	if (sf->active && !idxd_sf_deactivate(sf, IDXD_SF_WAIT_MS))
+		return idxd_sf_busy(sf, extack);
+	if (!idxd_sf_deactivated(sf, IDXD_SF_WAIT_MS))
+		return idxd_sf_busy(sf, extack);
+	idxd_sf_free(sf);
 	return 0;
 }
 
@@ -311,6 +370,8 @@ static int idxd_sf_state_get(struct devlink_port *port,
 
 	*state = sf->active ? DEVLINK_PORT_FN_STATE_ACTIVE :
 			      DEVLINK_PORT_FN_STATE_INACTIVE;
+	/* a deactivation that finished meanwhile */
+	idxd_sf_deactivated(sf, 0);
 	*opstate = READ_ONCE(sf->attached) ? DEVLINK_PORT_FN_OPSTATE_ATTACHED :
 					     DEVLINK_PORT_FN_OPSTATE_DETACHED;
 	return 0;
@@ -326,8 +387,17 @@ static int idxd_sf_state_set(struct devlink_port *port,
 	if (active == sf->active)
 		return 0;
 	if (!active) {
-		idxd_sf_deactivate(sf);
+		if (!idxd_sf_deactivate(sf, IDXD_SF_WAIT_MS))
+			NL_SET_ERR_MSG_FMT_MOD(extack,
+					       "SF %u: its consumer still holds it; it goes once released",
+					       sf->sfnum);
 		return 0;
+	}
+	if (!idxd_sf_deactivated(sf, IDXD_SF_WAIT_MS))
+		return idxd_sf_busy(sf, extack);
+	if (sf->idxd->sfs_closed) {
+		NL_SET_ERR_MSG_MOD(extack, "the device is going away");
+		return -ENODEV;
 	}
 	return idxd_sf_activate(sf, extack);
 }
@@ -350,7 +420,12 @@ void idxd_sfs_remove(struct idxd_device *idxd)
 
 	devl_lock(devlink);
 	idxd->sfs_closed = true;
-	list_for_each_entry_safe(sf, next, &idxd->sfs, node)
-		idxd_sf_port_del(devlink, &sf->port, NULL);
+	list_for_each_entry_safe(sf, next, &idxd->sfs, node) {
+		/* unbinding must wait for every consumer, however long */
+		if (sf->active)
+			idxd_sf_deactivate(sf, 0);
+		wait_for_completion(&sf->deactivated);
+		idxd_sf_free(sf);
+	}
 	devl_unlock(devlink);
 }
