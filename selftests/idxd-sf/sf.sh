@@ -222,6 +222,51 @@ test_error_isolated() {
 	devlink health set "$DL" reporter device auto_recover true
 }
 
+benched() {
+	dmesg_new | grep -q "idxd $DEV: WQ $A (sf10) failed 4 times in 60 s: left down until its port is deactivated"
+}
+
+# a state now, not the dump of the first event
+wq_state_now() {
+	devlink health dump clear "$DL" reporter device
+	devlink -j health dump show "$DL" reporter device |
+		grep -o "{\"wq\":$1,[^}]*}" | json_field state
+}
+
+raise_on() {
+	window_write "$DSA_TEST_RAISE_SWERR" \
+		$((0x43 | DSA_TEST_SWERR_WQ_VALID | ($1 << DSA_TEST_SWERR_WQ_SHIFT)))
+}
+
+# errors on A, recovered automatically, until A is benched: the 4th
+# within a minute (test_error_isolated made the first)
+test_storm() {
+	dmesg_mark
+	n=0
+	while [ $n -lt 5 ] && ! benched; do
+		errors=$(health_field error)
+		raise_on "$A"
+		wait_for "$WAIT_S" errors_are $((errors + 1))
+		sleep 0.5
+		n=$((n + 1))
+	done
+	expect "the 4th error within a minute benches SF A" 3 "$n"
+	expect "A stays failed after automatic recovery" failed \
+		"$(wq_state_now "$A")"
+	errors=$(health_field error)
+	raise_on "$A"
+	sleep 1
+	expect "a further error on benched A is not reported" "$errors" \
+		"$(health_field error)"
+	run "copy $AB"
+	result $? "SF B copies meanwhile"
+	set_state "$A" inactive && set_state "$A" active
+	result $? "A reactivated"
+	AA=$(sf_auxdev "$A")
+	run "copy $AA"
+	result $? "A copies again"
+}
+
 opstate_is() {
 	[ "$(port_field "$1" opstate)" = "$2" ]
 }
@@ -283,7 +328,7 @@ test_unbind() {
 }
 
 echo "KTAP version 1"
-echo "1..94"
+echo "1..100"
 test_add
 test_refusals
 test_activate
@@ -292,6 +337,7 @@ test_failed_activation
 test_fill
 test_consumer
 test_error_isolated
+test_storm
 test_held
 test_mon
 test_unbind

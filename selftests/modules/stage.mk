@@ -13,8 +13,7 @@ TEST_MODULES := dma_memcpy_test.ko dma_status_test.ko idxd_sf_test.ko
 # consumer of idxd.ko built against older symbol versions would not load
 stage-test-modules:
 	@if [ $(TOP)/Module.symvers -nt $(TEST_MODULES_DIR)/idxd_sf_test.ko ]; then \
-		rm -f $(TEST_MODULES_DIR)/idxd_sf_test.mod.c \
-		      $(TEST_MODULES_DIR)/idxd_sf_test.ko; \
+		rm -f $(addprefix $(TEST_MODULES_DIR)/idxd_sf_test,.o .mod.c .mod.o .ko); \
 	fi
 	$(MAKE) -C $(KDIR) M=$(TEST_MODULES_DIR) \
 		KBUILD_EXTRA_SYMBOLS=$(TOP)/Module.symvers modules

@@ -13,6 +13,7 @@
 struct idxd_health_ctx {
 	union sw_err_reg err;
 	DECLARE_BITMAP(wqs, IDXD_MAX_WQS);
+	u16 gens[IDXD_MAX_WQS];
 	bool lost;
 	bool halted;
 };
@@ -140,6 +141,28 @@ static bool idxd_live(struct idxd_device *idxd)
 }
 
 /*
+ * Take down what the error names.  Errors on subfunction WQs that took
+ * nothing down (already down, benched, or a later owner's now) are not
+ * reported: a guest writing to its failed WQ must not keep devlink
+ * recovering.  Returns whether to report.
+ */
+static bool idxd_err_take_down(struct idxd_device *idxd,
+			       const struct idxd_health_ctx *ctx)
+{
+	bool report = ctx->lost || bitmap_empty(ctx->wqs, IDXD_MAX_WQS);
+	unsigned int wq;
+
+	for_each_set_bit(wq, ctx->wqs, IDXD_MAX_WQS) {
+		if (idxd_wq_fail(idxd, wq, ctx->err.error, ctx->gens[wq]) ||
+		    !idxd_wq_isolated(idxd, wq))
+			report = true;
+	}
+	if (!report)
+		dev_info_ratelimited(idxd_dev(idxd), "error on a subfunction WQ already down: not reported\n");
+	return report;
+}
+
+/*
  * Logs the error, takes down what it broke, then reports it.  Before
  * probe finished the error waits (there is no devlink instance to report
  * to yet, and probe owns the device); once unbinding began, it is left
@@ -151,7 +174,6 @@ void idxd_err_work(struct work_struct *work)
 						err_work);
 	struct idxd_health_ctx ctx;
 	unsigned long flags;
-	unsigned int wq;
 
 	/* left for idxd_health_start(), or dropped with the device */
 	if (!idxd_live(idxd))
@@ -161,6 +183,7 @@ void idxd_err_work(struct work_struct *work)
 	ctx.lost = idxd->lost;
 	ctx.halted = idxd->halted;
 	bitmap_copy(ctx.wqs, idxd->err_wqs, IDXD_MAX_WQS);
+	memcpy(ctx.gens, idxd->err_gen, sizeof(ctx.gens));
 	memset(&idxd->err, 0, sizeof(idxd->err));
 	bitmap_zero(idxd->err_wqs, IDXD_MAX_WQS);
 	idxd->lost = false;
@@ -172,9 +195,8 @@ void idxd_err_work(struct work_struct *work)
 	idxd_log_error(idxd, &ctx);
 	if (ctx.halted)
 		idxd_device_fail_halted(idxd);
-	else
-		for_each_set_bit(wq, ctx.wqs, IDXD_MAX_WQS)
-			idxd_wq_fail(idxd, wq, ctx.err.error);
+	else if (!idxd_err_take_down(idxd, &ctx))
+		return;
 	devlink_health_report(idxd->health,
 			      ctx.halted ? "device halted" :
 			      ctx.err.valid ? "software error" :

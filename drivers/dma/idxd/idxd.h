@@ -91,6 +91,10 @@ struct idxd_wq {
 	bool priv_mode;			/* ... as privileged requests */
 	u32 pasid;
 	u16 int_handle;			/* what descriptors name for it */
+	u16 gen;			/* bumped when its owner changes */
+	unsigned int err_count;		/* errors since err_since */
+	unsigned long err_since;
+	bool benched;			/* too many errors: kept down */
 	bool handle_valid;		/* granted since the last reset */
 	bool unflushed;			/* stopped, its work not failed yet */
 	const char *owner;
@@ -141,6 +145,7 @@ struct idxd_device {
 	spinlock_t err_lock;
 	union sw_err_reg err;		/* the first error; overflow if more */
 	DECLARE_BITMAP(err_wqs, IDXD_MAX_WQS);	/* every WQ one named */
+	u16 err_gen[IDXD_MAX_WQS];	/* each one's owner generation then */
 	bool lost;			/* errors lost, none kept: overflow only */
 	bool halted;
 	struct work_struct err_work;
@@ -233,7 +238,9 @@ void idxd_owners_stop(struct idxd_device *idxd);
 void idxd_flush_stopped(struct idxd_device *idxd);
 int idxd_device_recover(struct idxd_device *idxd,
 			struct netlink_ext_ack *extack);
-void idxd_wq_fail(struct idxd_device *idxd, unsigned int id, u32 error);
+bool idxd_wq_fail(struct idxd_device *idxd, unsigned int id, u32 error,
+		  u16 gen);
+bool idxd_wq_isolated(struct idxd_device *idxd, unsigned int id);
 void idxd_device_fail_halted(struct idxd_device *idxd);
 void idxd_device_quiesce(struct idxd_device *idxd);
 int idxd_recover(struct idxd_device *idxd, struct netlink_ext_ack *extack);

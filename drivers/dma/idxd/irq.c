@@ -37,8 +37,11 @@ static void idxd_swerr_capture(struct idxd_device *idxd)
 		idxd->err.overflow = 1;
 		idxd->lost = true;
 	}
-	if (e.valid && e.wq_idx_valid)
+	if (e.valid && e.wq_idx_valid && e.wq_idx < idxd->caps.wq.num_wqs) {
 		__set_bit(e.wq_idx, idxd->err_wqs);
+		/* so the error never reaches a later owner of the WQ */
+		idxd->err_gen[e.wq_idx] = READ_ONCE(idxd->wqs[e.wq_idx].gen);
+	}
 }
 
 /* Capture errors and halts here; err_work handles them. */

@@ -100,27 +100,83 @@ void idxd_device_fail_halted(struct idxd_device *idxd)
 	mutex_unlock(&idxd->dev_lock);
 }
 
+/*
+ * A WQ confined by its owner's PASID (a subfunction) whose drain does not
+ * end, which its user can cause (descriptors that never finish): RESET_WQ
+ * drops what it holds, and the rest of the device runs on.  Only a WQ
+ * that obeys neither fails the device: the device itself misbehaves.
+ * Returns whether the WQ is down.
+ */
+static bool idxd_isolated_wq_stop(struct idxd_wq *wq)
+{
+	struct idxd_device *idxd = wq->idxd;
+
+	if (idxd_cmd_exec(idxd, IDXD_CMD_RESET_WQ,
+			  idxd_cmd_wq_operand(wq->id), NULL))
+		return false;
+	dev_err(idxd_dev(idxd), "WQ %d (%s) did not drain: reset, its work dropped\n",
+		wq->id, wq->owner);
+	return true;
+}
+
+/*
+ * An isolated WQ that fails more than IDXD_WQ_ERRORS times within
+ * IDXD_WQ_ERROR_WINDOW stays down (benched) until its owner puts it out
+ * of service: one guest's error storm must not become a recovery loop.
+ */
+#define IDXD_WQ_ERRORS		3
+#define IDXD_WQ_ERROR_WINDOW	(60 * HZ)
+
+static void idxd_wq_count_error(struct idxd_wq *wq)
+{
+	if (!wq->pasid_en)
+		return;
+	if (!wq->err_count || time_after(jiffies, wq->err_since +
+					 IDXD_WQ_ERROR_WINDOW)) {
+		wq->err_since = jiffies;
+		wq->err_count = 0;
+	}
+	if (++wq->err_count <= IDXD_WQ_ERRORS || wq->benched)
+		return;
+	wq->benched = true;
+	dev_err(idxd_dev(wq->idxd), "WQ %d (%s) failed %u times in %u s: left down until its port is deactivated\n",
+		wq->id, wq->owner, wq->err_count, IDXD_WQ_ERROR_WINDOW / HZ);
+}
+
 /**
  * idxd_wq_fail() - a software error named WQ @id: disable it alone
  * @idxd: the device
  * @id: the WQ the error record names
  * @error: its error code, for the log
+ * @gen: the WQ's owner generation when the error was captured
  *
- * An error naming a WQ the driver does not run changes nothing.  If the
- * device refuses to disable the WQ, the whole device is failed.
+ * An error naming a WQ the driver does not run, or one whose owner has
+ * changed since, changes nothing.  If the device refuses to disable the
+ * WQ (or, for a WQ confined by its owner's PASID, to reset it), the whole
+ * device is failed.
+ *
+ * Return: whether the WQ was taken down.
  */
-void idxd_wq_fail(struct idxd_device *idxd, unsigned int id, u32 error)
+bool idxd_wq_fail(struct idxd_device *idxd, unsigned int id, u32 error,
+		  u16 gen)
 {
 	struct idxd_wq *wq;
+	bool down = false;
 
 	mutex_lock(&idxd->dev_lock);
 	if (id >= idxd->caps.wq.num_wqs)
 		goto out;
 	wq = &idxd->wqs[id];
+	if (wq->gen != gen) {
+		dev_info(idxd_dev(idxd), "error %#x for WQ %u's previous owner: ignored\n",
+			 error, id);
+		goto out;
+	}
 	if (wq->state != IDXD_WQ_ENABLED)
 		goto out;
 	wq->ops->stop(wq);
-	if (idxd_wq_disable(wq)) {
+	if (idxd_wq_disable(wq) &&
+	    (!wq->pasid_en || !idxd_isolated_wq_stop(wq))) {
 		/* still enabled: failing the device stops and flushes it */
 		dev_err(idxd_dev(idxd), "WQ %u cannot be disabled: failing the device\n",
 			id);
@@ -129,10 +185,30 @@ void idxd_wq_fail(struct idxd_device *idxd, unsigned int id, u32 error)
 	}
 	wq->ops->flush(wq);
 	wq->state = IDXD_WQ_FAILED;
+	down = true;
 	dev_err(idxd_dev(idxd), "WQ %u (%s) disabled after software error %#x; the other WQs keep running\n",
 		id, wq->owner, error);
+	idxd_wq_count_error(wq);
 out:
 	mutex_unlock(&idxd->dev_lock);
+	return down;
+}
+
+/**
+ * idxd_wq_isolated() - whether WQ @id is confined by its owner's PASID
+ * @idxd: the device
+ * @id: a WQ an error named
+ *
+ * Return: true for a subfunction's WQ.
+ */
+bool idxd_wq_isolated(struct idxd_device *idxd, unsigned int id)
+{
+	bool isolated;
+
+	mutex_lock(&idxd->dev_lock);
+	isolated = id < idxd->caps.wq.num_wqs && idxd->wqs[id].pasid_en;
+	mutex_unlock(&idxd->dev_lock);
+	return isolated;
 }
 
 /**
@@ -167,7 +243,7 @@ int idxd_device_recover(struct idxd_device *idxd,
 		goto fail;
 	}
 	for (i = 0; i < idxd->caps.wq.num_wqs; i++) {
-		if (!idxd_wq_in_service(&idxd->wqs[i]))
+		if (!idxd_wq_in_service(&idxd->wqs[i]) || idxd->wqs[i].benched)
 			continue;
 		ret = idxd_wq_start(&idxd->wqs[i]);
 		if (ret) {
@@ -195,7 +271,7 @@ static int idxd_wqs_recover(struct idxd_device *idxd,
 	for (i = 0; i < idxd->caps.wq.num_wqs; i++) {
 		struct idxd_wq *wq = &idxd->wqs[i];
 
-		if (wq->state != IDXD_WQ_FAILED)
+		if (wq->state != IDXD_WQ_FAILED || wq->benched)
 			continue;
 		ret = idxd_wq_reset(wq);
 		if (ret) {

@@ -251,6 +251,7 @@ struct idxd_wq *idxd_wq_take(struct idxd_device *idxd, const char *owner,
 		wq->owner = owner;
 		wq->ops = ops;
 		wq->priv = priv;
+		WRITE_ONCE(wq->gen, wq->gen + 1);
 		wq->state = IDXD_WQ_RESERVED;
 		idxd_occ_update(idxd);
 		return wq;
@@ -336,6 +337,8 @@ void idxd_wq_quiesce(struct idxd_wq *wq)
 	wq->pasid = 0;
 	wq->ims = false;
 	wq->handle_valid = false;
+	wq->benched = false;
+	wq->err_count = 0;
 	wq->state = IDXD_WQ_RESERVED;
 	if (!idxd->failed && !idxd->resetting)
 		idxd_wq_config(wq);
@@ -353,6 +356,7 @@ void idxd_wq_put(struct idxd_wq *wq)
 	lockdep_assert_held(&wq->idxd->dev_lock);
 	idxd_wq_quiesce(wq);
 	idxd_wq_forget(wq);
+	WRITE_ONCE(wq->gen, wq->gen + 1);
 	wq->state = IDXD_WQ_FREE;
 	idxd_occ_update(wq->idxd);
 }
