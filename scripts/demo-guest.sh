@@ -2,21 +2,23 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Runs inside the test VM (make demo -> tools/testing/vm/run --script):
-# what our idxd does today on the DSA model at 0000:00:0a.0.  It loads
-# the driver with two host WQs, shows the devlink instance, copies
-# through a host DMA channel, then breaks WQ 1 through the model's test
-# window and recovers it while WQ 0 keeps copying.  Subfunctions
-# (devlink port add ... flavour pcisf) are the next work; this script
-# grows with them.
+# subfunctions of the DSA model at 0000:00:0a.0 with stock devlink.  It
+# loads idxd, shows the devlink instance, adds two SF ports (pcisf with
+# an sfnum, and "flavour dsa"), activates one with a consumer bound
+# (selftests/modules/idxd_sf_test.ko, standing in for vfio_idxd_aux),
+# shows its auxiliary device and what the device holds for it, copies
+# through it (its PASID domain, its own interrupt), breaks its WQ and
+# recovers it while the host channel copies, then deactivates and
+# deletes everything.
 
-DEV=0000:00:0a.0
-DL=pci/$DEV
-SYS=/sys/bus/pci/devices/$DEV
-MEMCPY=/selftests/idxd-dma/dma_memcpy_test.ko
-RESULTS=/sys/kernel/debug/dma_memcpy_test/results
-# the model's test window (tools/include/dsa_model_test.h)
-TEST_RAISE_SWERR=0x20
-SWERR_WQ1=$((0x42 | 0x100 | (1 << 16)))
+SF_TEST=/selftests/idxd-sf
+RUN=/sys/kernel/debug/idxd_sf_test/run
+LAST=/sys/kernel/debug/idxd_sf_test/last
+MEMCPY_RESULTS=/sys/kernel/debug/dma_memcpy_test/results
+
+cd "$SF_TEST" || exit 1
+. ./ktap.sh
+. ./idxd_lib.sh
 
 section() {
 	printf '\n===== %s\n' "$*"
@@ -27,51 +29,71 @@ run() {
 	"$@"
 }
 
-# copies through channel $1, and what the test module found
-copy() {
-	if insmod "$MEMCPY" channel="$1" inflight=8 rounds=4; then
-		grep '^ok\|^not ok' "$RESULTS"
-		rmmod dma_memcpy_test
-	fi
+# the test consumer's command $1, and what it found
+consumer() {
+	echo "# echo '$1' > $RUN"
+	echo "$1" >"$RUN"
+	cat "$LAST"
 }
 
-if [ ! -d "$SYS" ]; then
+if [ ! -d "$PCI" ]; then
 	echo "demo: no PCI device at $DEV"
 	exit 1
 fi
 
-section "load idxd with two host WQs"
-run modprobe idxd host_wqs=2 || exit 1
+section "load idxd"
+run modprobe idxd || exit 1
 dmesg | grep -F "idxd $DEV"
-DMA=$(ls /sys/class/dma | sed -n 's/chan0$//p')
 
 section "the devlink instance"
-run devlink dev show
-run devlink dev info $DL
-run devlink resource show $DL
-run devlink dev param show $DL name sf_wq_size
+run devlink dev info "$DL"
+run devlink resource show "$DL"
+run devlink dev param show "$DL" name sf_wq_size
+run devlink dev param show "$DL" name host_wqs
 
-section "a copy through the host channel ${DMA}chan0"
-copy "${DMA}chan0"
+section "add two subfunction ports"
+run devlink port add "$DL" flavour pcisf pfnum 0 sfnum 7
+run devlink port add "$DL" flavour dsa pfnum 0
+run devlink port add "$DL" flavour pcisf pfnum 0 sfnum 7
 
-section "a software error on WQ 1 (injected), recovery by hand"
-run devlink health set $DL reporter device auto_recover false
-bar4=$(sed -n 5p "$SYS/resource" | cut -d' ' -f1)
-devmem $((bar4 + TEST_RAISE_SWERR)) 64 $SWERR_WQ1
-sleep 1
+section "activate SF 7, with a consumer for its auxiliary device"
+run insmod ./idxd_sf_test.ko
+run devlink port function set "$DL/1" state active
+run devlink port show "$DL/1"
+dmesg | grep -F "idxd $DEV: SF 7"
+AUX=$(sf_auxdev 1)
+echo "# ls /sys/bus/auxiliary/devices/$AUX: sfnum $(cat /sys/bus/auxiliary/devices/"$AUX"/sfnum), wq $(cat /sys/bus/auxiliary/devices/"$AUX"/wq), pasid $(cat /sys/bus/auxiliary/devices/"$AUX"/pasid)"
+cfg=$(wqcfg_dword 1 2)
+ctl=$(ims_ctrl 1)
+echo "# the device (model's test window): WQ 1 enabled $(wqcfg_enabled 1 && echo yes || echo no), $(wqcfg_size 1) entries, PASID enabled $((cfg >> 28 & 1)), PASID $((cfg >> 8 & 0xfffff)); IMS entry 1 masked $((ctl & 1)), PASID $((ctl >> 12)), address $(printf '%#x' "$(ims_addr 1)")"
+run devlink resource show "$DL"
+
+section "DSA copies through SF 7"
+consumer "copy $AUX"
+consumer "fault $AUX"
+grep "$AUX" /proc/interrupts
+
+section "an error on SF 7's WQ (injected): SF 7 alone goes down"
+devlink health set "$DL" reporter device auto_recover false
+window_write "$DSA_TEST_RAISE_SWERR" \
+	$((0x42 | DSA_TEST_SWERR_WQ_VALID | (1 << DSA_TEST_SWERR_WQ_SHIFT)))
+wait_errors 1
 dmesg | grep -F "idxd $DEV" | tail -n 2
-run devlink health show $DL reporter device
-run devlink -j health dump show $DL reporter device
+run devlink -j health dump show "$DL" reporter device
 echo
-echo "# WQ 0 keeps copying:"
-copy "${DMA}chan0"
-echo "# WQ 1 takes no work:"
-copy "${DMA}chan1"
-run devlink health recover $DL reporter device
-run devlink health show $DL reporter device
-echo "# WQ 1 copies again:"
-copy "${DMA}chan1"
+echo "# the host channel $(our_chan 0) copies meanwhile:"
+copies "$(our_chan 0)"
+run devlink health recover "$DL" reporter device
+consumer "copy $AUX"
+
+section "deactivate, delete"
+run devlink port function set "$DL/1" state inactive
+echo "# auxiliary devices now: $(ls /sys/bus/auxiliary/devices | tr '\n' ' ')"
+run devlink port del "$DL/1"
+run devlink port del "$DL/2"
+run devlink resource show "$DL"
 
 section "unload"
+run rmmod idxd_sf_test
 run rmmod idxd
 devlink dev show | grep -q "$DL" || echo "the devlink instance is gone"
