@@ -40,13 +40,16 @@ expect() {
 	result $status "$1"
 }
 
-# dmesg_mark, then dmesg_new: the kernel's messages since the mark
+# dmesg_mark, then dmesg_new: the kernel's messages since the mark.  The
+# mark is a line of its own in the log: counting lines fails once the
+# ring buffer is full and drops the oldest.
 dmesg_mark() {
-	DMESG_MARK=$(dmesg | wc -l)
+	DMESG_MARK="dsa-test-mark $$ $(cat /proc/uptime)"
+	echo "$DMESG_MARK" >/dev/kmsg
 }
 
 dmesg_new() {
-	dmesg | tail -n +"$((DMESG_MARK + 1))"
+	dmesg | awk -v mark="$DMESG_MARK" 'found; index($0, mark) { found = 1 }'
 }
 
 # expect_match DESCRIPTION REGEX TEXT: TEXT has a line matching REGEX
