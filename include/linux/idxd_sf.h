@@ -5,9 +5,20 @@
  * activated (devlink port function set ... state active), and the calls
  * it may make on it.  See Documentation/idxd.rst, "Subfunctions".
  *
- * A consumer's probe runs under the parent's devlink instance lock: it
- * must never take it (no devlink call on the parent).  Every call below
- * is safe from probe and remove.
+ * The contract:
+ * - probe runs under the parent's devlink instance lock: it must never
+ *   take it (no devlink call on the parent);
+ * - every call below may be made from probe until remove returns, never
+ *   after (the SF may be gone);
+ * - remove detaches the domain (idxd_sf_detach_domain(), which first has
+ *   the device drop what the WQ holds), then frees the SF's interrupt,
+ *   clears its ops (idxd_sf_set_ops(sfdev, NULL, NULL)) and says
+ *   detached; the core WARNs and undoes what is left;
+ * - no reference to the device may be kept past remove: its release
+ *   lives in the idxd module;
+ * - the ops are called with the core's locks held: a consumer holding
+ *   its own lock while calling idxd_sf_*() must not take that lock in
+ *   them (lock order: devlink, the consumer's, the core's).
  */
 #ifndef _LINUX_IDXD_SF_H
 #define _LINUX_IDXD_SF_H

@@ -333,9 +333,10 @@ static void sf_remove(struct auxiliary_device *adev)
 	mutex_lock(&sfs_lock);
 	list_del(&ctx->node);
 	mutex_unlock(&sfs_lock);
-	idxd_sf_set_attached(ctx->sfdev, false);
-	free_irq(ctx->sfdev->irq, ctx);
+	/* idxd_sf.h: the domain first, which drops the WQ's work, then the irq */
 	idxd_sf_detach_domain(ctx->sfdev);
+	free_irq(ctx->sfdev->irq, ctx);
+	idxd_sf_set_attached(ctx->sfdev, false);
 	ctx_free(ctx);
 }
 

@@ -193,6 +193,22 @@ int idxd_caps_check(struct idxd_device *idxd)
 }
 
 /**
+ * idxd_host_wqs_max() - the most WQs the host can keep
+ * @idxd: the device, capabilities checked
+ *
+ * Return: what the WQs, their entries and the MSI-X table (vector 0 and
+ * one per host WQ) allow.
+ */
+unsigned int idxd_host_wqs_max(struct idxd_device *idxd)
+{
+	int msix = pci_msix_vec_count(idxd->pdev);
+
+	return min3((unsigned int)idxd->caps.wq.num_wqs,
+		    (unsigned int)idxd->caps.wq.total_wq_size,
+		    (unsigned int)max(msix - 1, 0));
+}
+
+/**
  * idxd_host_wqs_check() - whether the device can give the host @host_wqs
  * @idxd: the device, capabilities checked
  * @host_wqs: the WQs the host's channels would take
@@ -211,6 +227,11 @@ int idxd_host_wqs_check(struct idxd_device *idxd, unsigned int host_wqs)
 	if (caps->wq.total_wq_size < host_wqs) {
 		dev_err(idxd_dev(idxd), "host_wqs=%u needs as many WQ entries, the device has %u\n",
 			host_wqs, caps->wq.total_wq_size);
+		return -EINVAL;
+	}
+	if (host_wqs > idxd_host_wqs_max(idxd)) {
+		dev_err(idxd_dev(idxd), "host_wqs=%u needs %u MSI-X vectors, the device has %d\n",
+			host_wqs, host_wqs + 1, pci_msix_vec_count(idxd->pdev));
 		return -EINVAL;
 	}
 	return 0;

@@ -42,6 +42,10 @@ static int idxd_reload_down(struct devlink *devlink, bool netns_change,
 	struct idxd_device *idxd = devlink_priv(devlink);
 	unsigned int n = list_count_nodes(&idxd->sfs);
 
+	if (idxd->sfs_closed) {
+		NL_SET_ERR_MSG_MOD(extack, "the device is going away");
+		return -ENODEV;
+	}
 	if (netns_change) {
 		NL_SET_ERR_MSG_MOD(extack, "the instance stays in its namespace");
 		return -EOPNOTSUPP;

@@ -667,7 +667,7 @@ static int idxd_chan_irq(struct idxd_device *idxd, struct idxd_chan *c,
 		pci_msix_free_irq(idxd->pdev, c->vec);
 		return ret;
 	}
-	WRITE_ONCE(idxd->occ[IDXD_RES_VECTORS], idxd->occ[IDXD_RES_VECTORS] + 1);
+	atomic64_inc(&idxd->occ[IDXD_RES_VECTORS]);
 	return 0;
 }
 
@@ -675,7 +675,7 @@ static void idxd_chan_irq_free(struct idxd_device *idxd, struct idxd_chan *c)
 {
 	free_irq(c->vec.virq, c);
 	pci_msix_free_irq(idxd->pdev, c->vec);
-	WRITE_ONCE(idxd->occ[IDXD_RES_VECTORS], idxd->occ[IDXD_RES_VECTORS] - 1);
+	atomic64_dec(&idxd->occ[IDXD_RES_VECTORS]);
 }
 
 /* Host WQ i is channel i and completes on MSI-X vector 1 + i. */

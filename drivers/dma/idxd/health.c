@@ -14,6 +14,8 @@ struct idxd_health_ctx {
 	union sw_err_reg err;
 	DECLARE_BITMAP(wqs, IDXD_MAX_WQS);
 	u16 gens[IDXD_MAX_WQS];
+	DECLARE_BITMAP(isolated, IDXD_MAX_WQS);
+	bool failed;
 	bool lost;
 	bool halted;
 };
@@ -149,16 +151,17 @@ static bool idxd_live(struct idxd_device *idxd)
 static bool idxd_err_take_down(struct idxd_device *idxd,
 			       const struct idxd_health_ctx *ctx)
 {
-	bool report = ctx->lost || bitmap_empty(ctx->wqs, IDXD_MAX_WQS);
+	/* an overflow may hide errors of any WQ, the host's included */
+	bool report = ctx->lost || ctx->err.overflow || ctx->failed ||
+		      bitmap_empty(ctx->wqs, IDXD_MAX_WQS);
 	unsigned int wq;
+	int down;
 
 	for_each_set_bit(wq, ctx->wqs, IDXD_MAX_WQS) {
-		if (idxd_wq_fail(idxd, wq, ctx->err.error, ctx->gens[wq]) ||
-		    !idxd_wq_isolated(idxd, wq))
+		down = idxd_wq_fail(idxd, wq, ctx->err.error, ctx->gens[wq]);
+		if (down > 0 || (!down && !test_bit(wq, ctx->isolated)))
 			report = true;
 	}
-	if (!report)
-		dev_info_ratelimited(idxd_dev(idxd), "error on a subfunction WQ already down: not reported\n");
 	return report;
 }
 
@@ -184,23 +187,33 @@ void idxd_err_work(struct work_struct *work)
 	ctx.halted = idxd->halted;
 	bitmap_copy(ctx.wqs, idxd->err_wqs, IDXD_MAX_WQS);
 	memcpy(ctx.gens, idxd->err_gen, sizeof(ctx.gens));
+	bitmap_copy(ctx.isolated, idxd->err_isolated, IDXD_MAX_WQS);
+	ctx.failed = idxd->fail_event;
+	idxd->fail_event = false;
 	memset(&idxd->err, 0, sizeof(idxd->err));
 	bitmap_zero(idxd->err_wqs, IDXD_MAX_WQS);
 	idxd->lost = false;
 	idxd->halted = false;
 	spin_unlock_irqrestore(&idxd->err_lock, flags);
-	if (!ctx.err.valid && !ctx.lost && !ctx.halted)
+	if (!ctx.err.valid && !ctx.lost && !ctx.halted && !ctx.failed)
 		return;
 
-	idxd_log_error(idxd, &ctx);
-	if (ctx.halted)
+	if (ctx.halted) {
+		idxd_log_error(idxd, &ctx);
 		idxd_device_fail_halted(idxd);
-	else if (!idxd_err_take_down(idxd, &ctx))
+	} else if (idxd_err_take_down(idxd, &ctx)) {
+		idxd_log_error(idxd, &ctx);
+	} else {
+		/* a guest writing to its WQ that is down: no recovery loop */
+		dev_info_ratelimited(idxd_dev(idxd), "error %#x on a subfunction WQ already down: not reported\n",
+				     (u32)ctx.err.error);
 		return;
+	}
 	devlink_health_report(idxd->health,
 			      ctx.halted ? "device halted" :
 			      ctx.err.valid ? "software error" :
-			      "software errors lost", &ctx);
+			      ctx.lost ? "software errors lost" :
+			      "device failed", &ctx);
 }
 
 /**
@@ -219,6 +232,7 @@ void idxd_err_forget(struct idxd_device *idxd)
 	bitmap_zero(idxd->err_wqs, IDXD_MAX_WQS);
 	idxd->lost = false;
 	idxd->halted = false;
+	idxd->fail_event = false;
 	spin_unlock_irqrestore(&idxd->err_lock, flags);
 }
 

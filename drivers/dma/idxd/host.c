@@ -21,6 +21,12 @@ static int idxd_device_up(struct idxd_device *idxd, u16 sf_wq_size)
 	int ret;
 
 	mutex_lock(&idxd->dev_lock);
+	/* sizes take only on a disabled device; a reload's may not be */
+	ret = idxd_device_reset(idxd);
+	if (ret) {
+		mutex_unlock(&idxd->dev_lock);
+		return ret;
+	}
 	idxd->sf_wq_size = sf_wq_size;
 	idxd_wqs_carve(idxd, sf_wq_size);
 	ret = idxd_device_config(idxd);

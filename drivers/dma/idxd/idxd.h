@@ -127,7 +127,7 @@ struct idxd_device {
 	int reset_err;			/* how the last reset_done went */
 
 	/* devlink: resource occupancy, and the WQ size a new SF gets */
-	u64 occ[IDXD_RES_MAX];
+	atomic64_t occ[IDXD_RES_MAX];	/* updated from several contexts */
 	u16 sf_wq_size;
 	struct idxd_dma *dma;		/* the host channels */
 	struct list_head sfs;		/* subfunction ports, under devl_lock */
@@ -146,6 +146,8 @@ struct idxd_device {
 	union sw_err_reg err;		/* the first error; overflow if more */
 	DECLARE_BITMAP(err_wqs, IDXD_MAX_WQS);	/* every WQ one named */
 	u16 err_gen[IDXD_MAX_WQS];	/* each one's owner generation then */
+	DECLARE_BITMAP(err_isolated, IDXD_MAX_WQS);	/* a subfunction's then */
+	bool fail_event;		/* the device failed outside err_work */
 	bool lost;			/* errors lost, none kept: overflow only */
 	bool halted;
 	struct work_struct err_work;
@@ -200,6 +202,7 @@ void idxd_read_caps(struct idxd_device *idxd);
 void idxd_log_caps(struct idxd_device *idxd);
 int idxd_caps_check(struct idxd_device *idxd);
 int idxd_host_wqs_check(struct idxd_device *idxd, unsigned int host_wqs);
+unsigned int idxd_host_wqs_max(struct idxd_device *idxd);
 
 /* init.c */
 int idxd_device_reset(struct idxd_device *idxd);
@@ -225,6 +228,7 @@ void idxd_wq_set_pasid(struct idxd_wq *wq, u32 pasid, bool priv);
 void idxd_wq_set_ims(struct idxd_wq *wq, unsigned int index,
 		     const struct msi_msg *msg);
 void idxd_wq_quiesce(struct idxd_wq *wq);
+void idxd_wq_drop_work(struct idxd_wq *wq);
 void idxd_wq_put(struct idxd_wq *wq);
 int idxd_wq_start(struct idxd_wq *wq);
 int idxd_wq_disable(struct idxd_wq *wq);
@@ -238,9 +242,9 @@ void idxd_owners_stop(struct idxd_device *idxd);
 void idxd_flush_stopped(struct idxd_device *idxd);
 int idxd_device_recover(struct idxd_device *idxd,
 			struct netlink_ext_ack *extack);
-bool idxd_wq_fail(struct idxd_device *idxd, unsigned int id, u32 error,
-		  u16 gen);
-bool idxd_wq_isolated(struct idxd_device *idxd, unsigned int id);
+int idxd_wq_fail(struct idxd_device *idxd, unsigned int id, u32 error,
+		 u16 gen);
+void idxd_device_fail_reported(struct idxd_device *idxd);
 void idxd_device_fail_halted(struct idxd_device *idxd);
 void idxd_device_quiesce(struct idxd_device *idxd);
 int idxd_recover(struct idxd_device *idxd, struct netlink_ext_ack *extack);

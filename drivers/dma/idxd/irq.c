@@ -41,6 +41,8 @@ static void idxd_swerr_capture(struct idxd_device *idxd)
 		__set_bit(e.wq_idx, idxd->err_wqs);
 		/* so the error never reaches a later owner of the WQ */
 		idxd->err_gen[e.wq_idx] = READ_ONCE(idxd->wqs[e.wq_idx].gen);
+		__assign_bit(e.wq_idx, idxd->err_isolated,
+			     READ_ONCE(idxd->wqs[e.wq_idx].pasid_en));
 	}
 }
 
@@ -103,7 +105,7 @@ int idxd_irq_setup(struct idxd_device *idxd)
 		dev_err(&pdev->dev, "cannot request the misc interrupt: %d\n", ret);
 		return ret;
 	}
-	idxd->occ[IDXD_RES_VECTORS] = 1;
+	atomic64_set(&idxd->occ[IDXD_RES_VECTORS], 1);
 	return 0;
 }
 

@@ -39,8 +39,7 @@ static int idxd_host_wqs_validate(struct devlink *devlink, u32 id,
 				  struct netlink_ext_ack *extack)
 {
 	struct idxd_device *idxd = devlink_priv(devlink);
-	unsigned int max = min_t(unsigned int, idxd->caps.wq.num_wqs,
-				 idxd->caps.wq.total_wq_size);
+	unsigned int max = idxd_host_wqs_max(idxd);
 
 	if (!val.vu16 || val.vu16 > max) {
 		NL_SET_ERR_MSG_FMT_MOD(extack,

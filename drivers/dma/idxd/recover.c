@@ -101,25 +101,6 @@ void idxd_device_fail_halted(struct idxd_device *idxd)
 }
 
 /*
- * A WQ confined by its owner's PASID (a subfunction) whose drain does not
- * end, which its user can cause (descriptors that never finish): RESET_WQ
- * drops what it holds, and the rest of the device runs on.  Only a WQ
- * that obeys neither fails the device: the device itself misbehaves.
- * Returns whether the WQ is down.
- */
-static bool idxd_isolated_wq_stop(struct idxd_wq *wq)
-{
-	struct idxd_device *idxd = wq->idxd;
-
-	if (idxd_cmd_exec(idxd, IDXD_CMD_RESET_WQ,
-			  idxd_cmd_wq_operand(wq->id), NULL))
-		return false;
-	dev_err(idxd_dev(idxd), "WQ %d (%s) did not drain: reset, its work dropped\n",
-		wq->id, wq->owner);
-	return true;
-}
-
-/*
  * An isolated WQ that fails more than IDXD_WQ_ERRORS times within
  * IDXD_WQ_ERROR_WINDOW stays down (benched) until its owner puts it out
  * of service: one guest's error storm must not become a recovery loop.
@@ -152,31 +133,40 @@ static void idxd_wq_count_error(struct idxd_wq *wq)
  *
  * An error naming a WQ the driver does not run, or one whose owner has
  * changed since, changes nothing.  If the device refuses to disable the
- * WQ (or, for a WQ confined by its owner's PASID, to reset it), the whole
- * device is failed.
+ * WQ (a subfunction's: to reset it), the whole device is failed.
  *
- * Return: whether the WQ was taken down.
+ * Return: 1 if the WQ was taken down, 0 if nothing was to do, -ESTALE if
+ * the error belongs to an earlier owner or use of the WQ.
  */
-bool idxd_wq_fail(struct idxd_device *idxd, unsigned int id, u32 error,
-		  u16 gen)
+int idxd_wq_fail(struct idxd_device *idxd, unsigned int id, u32 error,
+		 u16 gen)
 {
 	struct idxd_wq *wq;
-	bool down = false;
+	int down = 0, ret;
 
 	mutex_lock(&idxd->dev_lock);
 	if (id >= idxd->caps.wq.num_wqs)
 		goto out;
 	wq = &idxd->wqs[id];
 	if (wq->gen != gen) {
-		dev_info(idxd_dev(idxd), "error %#x for WQ %u's previous owner: ignored\n",
-			 error, id);
+		dev_info_ratelimited(idxd_dev(idxd), "error %#x for an earlier use of WQ %u: ignored\n",
+				     error, id);
+		down = -ESTALE;
 		goto out;
 	}
 	if (wq->state != IDXD_WQ_ENABLED)
 		goto out;
 	wq->ops->stop(wq);
-	if (idxd_wq_disable(wq) &&
-	    (!wq->pasid_en || !idxd_isolated_wq_stop(wq))) {
+	/*
+	 * A subfunction's queued work is its guest's: dropped (RESET_WQ),
+	 * not drained for as long as the guest likes under our locks.
+	 */
+	if (wq->pasid_en)
+		ret = idxd_cmd_exec(idxd, IDXD_CMD_RESET_WQ,
+				    idxd_cmd_wq_operand(wq->id), NULL);
+	else
+		ret = idxd_wq_disable(wq);
+	if (ret) {
 		/* still enabled: failing the device stops and flushes it */
 		dev_err(idxd_dev(idxd), "WQ %u cannot be disabled: failing the device\n",
 			id);
@@ -185,7 +175,7 @@ bool idxd_wq_fail(struct idxd_device *idxd, unsigned int id, u32 error,
 	}
 	wq->ops->flush(wq);
 	wq->state = IDXD_WQ_FAILED;
-	down = true;
+	down = 1;
 	dev_err(idxd_dev(idxd), "WQ %u (%s) disabled after software error %#x; the other WQs keep running\n",
 		id, wq->owner, error);
 	idxd_wq_count_error(wq);
@@ -195,20 +185,22 @@ out:
 }
 
 /**
- * idxd_wq_isolated() - whether WQ @id is confined by its owner's PASID
- * @idxd: the device
- * @id: a WQ an error named
+ * idxd_device_fail_reported() - fail the device, and say so to devlink
+ * @idxd: the device; dev_lock held
  *
- * Return: true for a subfunction's WQ.
+ * For a failure found outside error handling (a WQ that will not reset
+ * when its owner gives it back): err_work reports it, so recovery runs.
  */
-bool idxd_wq_isolated(struct idxd_device *idxd, unsigned int id)
+void idxd_device_fail_reported(struct idxd_device *idxd)
 {
-	bool isolated;
+	unsigned long flags;
 
-	mutex_lock(&idxd->dev_lock);
-	isolated = id < idxd->caps.wq.num_wqs && idxd->wqs[id].pasid_en;
-	mutex_unlock(&idxd->dev_lock);
-	return isolated;
+	lockdep_assert_held(&idxd->dev_lock);
+	idxd_device_fail_locked(idxd);
+	spin_lock_irqsave(&idxd->err_lock, flags);
+	idxd->fail_event = true;
+	spin_unlock_irqrestore(&idxd->err_lock, flags);
+	schedule_work(&idxd->err_work);
 }
 
 /**

@@ -2,7 +2,7 @@
 /*
  * devlink resources: what the device has to share out (WQs, WQ entries,
  * engines, groups, interrupt vectors, PASIDs) and how much of it is in
- * use.  Subfunctions will take their share through idxd->occ[].
+ * use, counted in idxd->occ[] by whoever takes or gives back a share.
  */
 
 #include <linux/pci-ats.h>
@@ -45,9 +45,7 @@ static u64 idxd_resource_size(struct idxd_device *idxd, enum idxd_resource id)
 
 static u64 idxd_resource_occ(void *priv)
 {
-	u64 *occ = priv;
-
-	return READ_ONCE(*occ);
+	return atomic64_read(priv);
 }
 
 /* Before devlink_register(); the instance is not visible yet. */

@@ -95,6 +95,12 @@ static int idxd_sf_new_check(struct idxd_device *idxd,
 				   "the device has no usable IMS table: no subfunctions");
 		return -EOPNOTSUPP;
 	}
+	/* the IMS entry must send a message that never changes */
+	if (!msi_device_has_isolated_msi(idxd_dev(idxd))) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "no interrupt remapping (intremap): no subfunctions");
+		return -EOPNOTSUPP;
+	}
 	return 0;
 }
 
@@ -116,6 +122,9 @@ static void idxd_sf_wq_start(struct idxd_wq *wq)
 {
 	struct idxd_sf *sf = wq->priv;
 
+	/* a reset revoked the handle; the one granted now may differ */
+	if (sf->sfdev)
+		WRITE_ONCE(sf->sfdev->int_handle, wq->int_handle);
 	if (sf->ops && sf->ops->start)
 		sf->ops->start(sf->sfdev, sf->ops_priv);
 }
@@ -226,7 +235,7 @@ err_free:
 /* devlink reads the occupancy without our locks */
 static void idxd_sf_count_pasid(struct idxd_device *idxd, int n)
 {
-	WRITE_ONCE(idxd->occ[IDXD_RES_PASIDS], idxd->occ[IDXD_RES_PASIDS] + n);
+	atomic64_add(n, &idxd->occ[IDXD_RES_PASIDS]);
 }
 
 /*
@@ -254,7 +263,10 @@ static int idxd_sf_activate(struct idxd_sf *sf, struct netlink_ext_ack *extack)
 	ret = idxd->failed ? -EIO : idxd_wq_start(sf->wq);
 	mutex_unlock(&idxd->dev_lock);
 	if (ret) {
-		if (idxd->failed)
+		if (idxd->resetting)
+			NL_SET_ERR_MSG_MOD(extack,
+					   "the device is being reset: try again");
+		else if (idxd->failed)
 			NL_SET_ERR_MSG_MOD(extack,
 					   "the device is failed: recover it first (devlink health recover)");
 		else
@@ -312,8 +324,9 @@ static bool idxd_sf_deactivated(struct idxd_sf *sf, unsigned int ms)
 {
 	if (!sf->deactivating)
 		return true;
-	if (!wait_for_completion_timeout(&sf->deactivated,
-					 msecs_to_jiffies(ms)))
+	if (!completion_done(&sf->deactivated) &&
+	    (!ms || !wait_for_completion_timeout(&sf->deactivated,
+						 msecs_to_jiffies(ms))))
 		return false;
 	sf->deactivating = false;
 	return true;
@@ -341,6 +354,8 @@ static int idxd_sf_busy(struct idxd_sf *sf, struct netlink_ext_ack *extack)
 /* Unregistered and freed; it holds nothing any more.  devl_lock held. */
 static void idxd_sf_free(struct idxd_sf *sf)
 {
+	/* the work may still be returning from complete_all() */
+	flush_work(&sf->deactivate_work);
 	devl_port_unregister(&sf->port);
 	list_del(&sf->node);
 	idxd_sf_put_wq(sf);

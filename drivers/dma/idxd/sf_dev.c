@@ -91,10 +91,13 @@ int idxd_sf_dev_add(struct idxd_sf *sf, struct netlink_ext_ack *extack)
 	int id, ret;
 
 	sfdev = kzalloc(sizeof(*sfdev), GFP_KERNEL);
-	if (!sfdev)
+	if (!sfdev) {
+		NL_SET_ERR_MSG_MOD(extack, "no memory for the auxiliary device");
 		return -ENOMEM;
+	}
 	id = ida_alloc(&idxd_sf_ida, GFP_KERNEL);
 	if (id < 0) {
+		NL_SET_ERR_MSG_MOD(extack, "no auxiliary device number left");
 		kfree(sfdev);
 		return id;
 	}
@@ -106,6 +109,7 @@ int idxd_sf_dev_add(struct idxd_sf *sf, struct netlink_ext_ack *extack)
 	sfdev->adev.dev.groups = idxd_sf_groups;
 	ret = auxiliary_device_init(&sfdev->adev);
 	if (ret) {
+		NL_SET_ERR_MSG_MOD(extack, "cannot set up the auxiliary device");
 		ida_free(&idxd_sf_ida, id);
 		kfree(sfdev);
 		return ret;
@@ -133,6 +137,9 @@ void idxd_sf_dev_del(struct idxd_sf *sf)
 	struct idxd_sf_dev *sfdev = sf->sfdev;
 
 	auxiliary_device_delete(&sfdev->adev);
+	/* a consumer's remove must have undone these; if not, do it now */
+	WARN_ONCE(sf->domain || sf->ops, "idxd: the consumer of %s left a domain or ops behind\n",
+		  dev_name(&sfdev->adev.dev));
 	idxd_sf_detach_domain(sfdev);
 	idxd_sf_set_ops(sfdev, NULL, NULL);
 	WRITE_ONCE(sf->attached, false);
@@ -191,6 +198,11 @@ EXPORT_SYMBOL_GPL(idxd_sf_attach_domain);
 /**
  * idxd_sf_detach_domain() - the SF's PASID reaches nothing any more
  * @sfdev: the consumer's SF
+ *
+ * The device first drops what the SF's WQ holds, so no descriptor
+ * queued before reaches the domain's pages after, nor faults on their
+ * absence; the WQ takes descriptors again (which fault until a domain
+ * is attached).  Free the SF's interrupt only after this.
  */
 void idxd_sf_detach_domain(struct idxd_sf_dev *sfdev)
 {
@@ -198,9 +210,11 @@ void idxd_sf_detach_domain(struct idxd_sf_dev *sfdev)
 	struct idxd_device *idxd = sf->idxd;
 
 	mutex_lock(&idxd->dev_lock);
-	if (sf->domain)
+	if (sf->domain) {
+		idxd_wq_drop_work(sf->wq);
 		iommu_detach_device_pasid(sf->domain, idxd_dev(idxd),
 					  sf->pasid);
+	}
 	sf->domain = NULL;
 	mutex_unlock(&idxd->dev_lock);
 }

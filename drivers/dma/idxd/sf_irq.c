@@ -8,11 +8,12 @@
  * comes from, so a kernel with IMS domains can allocate from the device's
  * IMS table here instead.
  *
- * The message is read once, at allocation.  With interrupt remapping
- * (VT-d) it names the remapping entry and never changes; without it, a
- * change of the vector's affinity would change the message behind the
- * IMS entry's back, so the vector is not balanced (IRQF_NOBALANCING is
- * the consumer's to set when it requests the interrupt).
+ * The message is read once, at allocation: only with interrupt remapping
+ * (VT-d) does it name the remapping entry and never change; without it,
+ * it names a placeholder vector until the interrupt is requested, and
+ * any later affinity change rewrites the MSI-X entry alone.  SF ports
+ * are therefore refused without remapping (sf.c).  Masking the Linux
+ * interrupt masks the MSI-X entry, never the IMS entry.
  */
 
 #include <linux/msi.h>
@@ -40,14 +41,20 @@ int idxd_sf_irq_alloc(struct idxd_sf *sf, struct msi_msg *msg,
 		return -EOPNOTSUPP;
 	}
 	sf->vec = pci_msix_alloc_irq_at(pdev, MSI_ANY_INDEX, NULL);
-	if (sf->vec.index < 0) {
+	/* a full table: -EBUSY from the MSI core, -ENOSPC from the domain */
+	if (sf->vec.index == -EBUSY || sf->vec.index == -ENOSPC) {
 		NL_SET_ERR_MSG_FMT_MOD(extack,
 				       "no free MSI-X vector (%llu in use): see the msix_vectors resource",
-				       READ_ONCE(idxd->occ[IDXD_RES_VECTORS]));
+				       (u64)atomic64_read(&idxd->occ[IDXD_RES_VECTORS]));
 		return -ENOSPC;
 	}
+	if (sf->vec.index < 0) {
+		NL_SET_ERR_MSG_FMT_MOD(extack, "no MSI-X vector: %d",
+				       sf->vec.index);
+		return sf->vec.index;
+	}
 	get_cached_msi_msg(sf->vec.virq, msg);
-	WRITE_ONCE(idxd->occ[IDXD_RES_VECTORS], idxd->occ[IDXD_RES_VECTORS] + 1);
+	atomic64_inc(&idxd->occ[IDXD_RES_VECTORS]);
 	return 0;
 }
 
@@ -62,5 +69,5 @@ void idxd_sf_irq_free(struct idxd_sf *sf)
 	pci_msix_free_irq(idxd->pdev, sf->vec);
 	sf->vec.index = -1;
 	sf->vec.virq = 0;
-	WRITE_ONCE(idxd->occ[IDXD_RES_VECTORS], idxd->occ[IDXD_RES_VECTORS] - 1);
+	atomic64_dec(&idxd->occ[IDXD_RES_VECTORS]);
 }

@@ -25,6 +25,7 @@
 #define IDXD_WQ_BATCH_SHIFT	5
 
 static int idxd_wq_config(struct idxd_wq *wq);
+static int idxd_wq_enable(struct idxd_wq *wq);
 
 static const char * const idxd_wq_state_names[] = {
 	[IDXD_WQ_UNUSED] = "unused",
@@ -117,9 +118,8 @@ static void idxd_occ_update(struct idxd_device *idxd)
 		wqs++;
 		entries += idxd->wqs[i].size;
 	}
-	/* devlink reads them without dev_lock */
-	WRITE_ONCE(idxd->occ[IDXD_RES_WQS], wqs);
-	WRITE_ONCE(idxd->occ[IDXD_RES_WQ_ENTRIES], entries);
+	atomic64_set(&idxd->occ[IDXD_RES_WQS], wqs);
+	atomic64_set(&idxd->occ[IDXD_RES_WQ_ENTRIES], entries);
 }
 
 static void idxd_wq_forget(struct idxd_wq *wq)
@@ -271,6 +271,7 @@ struct idxd_wq *idxd_wq_take(struct idxd_device *idxd, const char *owner,
 void idxd_wq_set_pasid(struct idxd_wq *wq, u32 pasid, bool priv)
 {
 	lockdep_assert_held(&wq->idxd->dev_lock);
+	WRITE_ONCE(wq->gen, wq->gen + 1);
 	wq->pasid = pasid;
 	wq->pasid_en = true;
 	wq->priv_mode = priv;
@@ -312,7 +313,12 @@ void idxd_wq_quiesce(struct idxd_wq *wq)
 	lockdep_assert_held(&idxd->dev_lock);
 	if (wq->state == IDXD_WQ_ENABLED) {
 		wq->ops->stop(wq);
-		ret = idxd_wq_disable(wq);
+		/*
+		 * A subfunction's user is gone: its work is dropped by the
+		 * RESET_WQ below, not drained for as long as it likes.
+		 */
+		if (!wq->pasid_en)
+			ret = idxd_wq_disable(wq);
 	}
 	if (!idxd->failed && !idxd->resetting) {
 		ret = idxd_cmd_exec(idxd, IDXD_CMD_RESET_WQ,
@@ -320,7 +326,7 @@ void idxd_wq_quiesce(struct idxd_wq *wq)
 		if (ret) {
 			dev_err(idxd_dev(idxd), "WQ %d (%s) cannot be reset: failing the device\n",
 				wq->id, wq->owner);
-			idxd_owners_stop(idxd);
+			idxd_device_fail_reported(idxd);
 		}
 	}
 	/*
@@ -339,9 +345,33 @@ void idxd_wq_quiesce(struct idxd_wq *wq)
 	wq->handle_valid = false;
 	wq->benched = false;
 	wq->err_count = 0;
+	/* errors of the use that ends here never reach the next one */
+	WRITE_ONCE(wq->gen, wq->gen + 1);
 	wq->state = IDXD_WQ_RESERVED;
 	if (!idxd->failed && !idxd->resetting)
 		idxd_wq_config(wq);
+}
+
+/**
+ * idxd_wq_drop_work() - the device drops what an enabled WQ holds and
+ * takes descriptors again; the owner is not told
+ * @wq: a WQ in service; dev_lock held
+ *
+ * For a subfunction's consumer letting go of its memory: nothing queued
+ * may reach it after.  A WQ that will not come back fails the device.
+ */
+void idxd_wq_drop_work(struct idxd_wq *wq)
+{
+	struct idxd_device *idxd = wq->idxd;
+
+	lockdep_assert_held(&idxd->dev_lock);
+	if (wq->state != IDXD_WQ_ENABLED)
+		return;
+	if (!idxd_wq_reset(wq) && !idxd_wq_enable(wq))
+		return;
+	dev_err(idxd_dev(idxd), "WQ %d (%s) did not come back from RESET_WQ: failing the device\n",
+		wq->id, wq->owner);
+	idxd_device_fail_reported(idxd);
 }
 
 /**
@@ -435,8 +465,8 @@ int idxd_device_config(struct idxd_device *idxd)
 	if (ret)
 		return ret;
 	idxd_occ_update(idxd);
-	WRITE_ONCE(idxd->occ[IDXD_RES_ENGINES], 1);
-	WRITE_ONCE(idxd->occ[IDXD_RES_GROUPS], 1);
+	atomic64_set(&idxd->occ[IDXD_RES_ENGINES], 1);
+	atomic64_set(&idxd->occ[IDXD_RES_GROUPS], 1);
 	return 0;
 }
 
@@ -463,15 +493,8 @@ static int idxd_wq_int_handle(struct idxd_wq *wq)
 	return 0;
 }
 
-/**
- * idxd_wq_start() - enable a configured WQ and hand it to its owner
- * @wq: a WQ of an enabled device, reserved, stopped or failed; dev_lock
- *	held
- *
- * Return: 0, or the error of the command that failed (logged); the WQ
- * then stays as it was.
- */
-int idxd_wq_start(struct idxd_wq *wq)
+/* Configure and enable a WQ; its owner is not told. */
+static int idxd_wq_enable(struct idxd_wq *wq)
 {
 	struct idxd_device *idxd = wq->idxd;
 	union wqcfg back;
@@ -498,8 +521,25 @@ int idxd_wq_start(struct idxd_wq *wq)
 		return -EIO;
 	}
 	wq->state = IDXD_WQ_ENABLED;
-	wq->ops->start(wq);
 	return 0;
+}
+
+/**
+ * idxd_wq_start() - enable a configured WQ and hand it to its owner
+ * @wq: a WQ of an enabled device, reserved, stopped or failed; dev_lock
+ *	held
+ *
+ * Return: 0, or the error of the command that failed (logged); the WQ
+ * then stays as it was.
+ */
+int idxd_wq_start(struct idxd_wq *wq)
+{
+	int ret;
+
+	ret = idxd_wq_enable(wq);
+	if (!ret)
+		wq->ops->start(wq);
+	return ret;
 }
 
 /**
