@@ -4,8 +4,9 @@
 # devlink dev reload applies the driverinit params host_wqs and
 # sf_wq_size: it refuses while subfunction ports exist (they hold carved
 # WQs) and leaves them be; with none, the host's channels and the carve
-# come back as the params say.  rmmod with subfunctions active leaves no
-# vector, PASID, interrupt or memory behind, 20 times over.
+# come back as the params say.  Unbinding and unloading with
+# subfunctions active and their consumer bound leaves no vector, PASID,
+# interrupt or memory behind, 20 times over.
 
 cd "$(dirname "$0")" || exit 1
 . ./ktap.sh
@@ -69,16 +70,21 @@ test_reload() {
 		"$(resource_occ wqs) $(resource_occ wq_entries) $(resource_occ msix_vectors)"
 }
 
-# two SFs active, then rmmod
+# two SFs active, the test consumer bound to both, then the driver
+# unbound under them and everything unloaded
 sf_cycle() {
-	a=$(sf_add flavour pcisf pfnum 0) && b=$(sf_add flavour pcisf pfnum 0) &&
+	modprobe idxd && insmod ./idxd_sf_test.ko &&
+		a=$(sf_add flavour pcisf pfnum 0) && b=$(sf_add flavour pcisf pfnum 0) &&
 		set_state "$a" active && set_state "$b" active &&
-		[ "$(ls /sys/bus/auxiliary/devices | grep -c idxd.sf)" = 2 ] &&
-		rmmod idxd && ! grep -q idxd /proc/interrupts &&
-		[ -z "$(ls /sys/bus/auxiliary/devices)" ] && modprobe idxd
+		[ "$(port_field "$a" opstate) $(port_field "$b" opstate)" = "attached attached" ] &&
+		echo "$DEV" >/sys/bus/pci/drivers/idxd/unbind &&
+		rmmod idxd_sf_test && rmmod idxd &&
+		! grep -q idxd /proc/interrupts &&
+		[ -z "$(ls /sys/bus/auxiliary/devices)" ]
 }
 
 test_cycles() {
+	rmmod idxd
 	sf_cycle
 	kmalloc_objects >"$SLAB_BEFORE"
 	i=0
@@ -88,10 +94,11 @@ test_cycles() {
 		status=$?
 		i=$((i + 1))
 	done
-	result $status "$i cycles of two active SFs and rmmod: no interrupt or auxiliary device left"
-	expect "no PASID or vector left in use after them" "0 2" \
-		"$(resource_occ pasids) $(resource_occ msix_vectors)"
+	result $status "$i cycles of two SFs active with the consumer bound, unbind, unload: no interrupt or auxiliary device left"
 	slab_result "$i cycles leave no kmalloc objects behind"
+	modprobe idxd
+	expect "after them, no PASID or vector in use" "0 2" \
+		"$(resource_occ pasids) $(resource_occ msix_vectors)"
 	rmmod idxd
 }
 
