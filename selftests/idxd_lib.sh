@@ -61,14 +61,9 @@ queued_at_least() {
 	[ "$(window_read "$DSA_TEST_QUEUED")" -ge "$1" ]
 }
 
-# our_chan N: the name of our DMA channel N (dmaXchanN of our PCI device)
+# our_chan N: channel N (dmaXchanN) of the device under test
 our_chan() {
-	for c in /sys/class/dma/dma*chan"$1"; do
-		case $(readlink -f "$c/device") in
-		*/"$DEV") basename "$c"; return 0 ;;
-		esac
-	done
-	return 1
+	dma_chans "$DEV" | grep "chan$1\$"
 }
 
 # copies CHANNEL: dma_memcpy_test's verdict on 2 rounds of 8 copies
