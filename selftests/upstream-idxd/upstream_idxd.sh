@@ -23,8 +23,10 @@ SVA_WARNING="User forced SVA off via module param."
 # of the device's WQCFG table, 32 bytes per WQ, read 64 bits at a time
 TEST_WQCFG=0x800
 
+# with levels (dmesg -r); after the mark dmesg_mark left (ktap.sh), which
+# a full ring buffer does not lose as it would a line count
 dmesg_since_start() {
-	dmesg -r | tail -n +"$((DMESG_START + 1))"
+	dmesg -r | awk -v mark="$DMESG_MARK" 'found; index($0, mark) { found = 1 }'
 }
 
 attr() {
@@ -161,7 +163,7 @@ echo "KTAP version 1"
 echo "1..41"
 cd "$(dirname "$0")" || exit 1
 . ./ktap.sh
-DMESG_START=$(dmesg -r | wc -l)
+dmesg_mark
 test_probe
 test_capabilities
 test_configure
