@@ -71,8 +71,16 @@ static inline struct idxd_sf_dev *to_idxd_sf_dev(struct auxiliary_device *adev)
 	return container_of(adev, struct idxd_sf_dev, adev);
 }
 
+/* The SWERR record, as the device logged it: four qwords */
+#define IDXD_SF_SWERR_QWORDS	4
+
 /**
  * struct idxd_sf_ops - what the core tells a consumer about its WQ
+ * @error: a software error named the SF's WQ (before it is taken down):
+ *	@swerr is the device's SWERR record, IDXD_SF_SWERR_QWORDS qwords in
+ *	the architecture's layout (valid, overflow, the WQ, the operation,
+ *	the error code, the fault address...), for the consumer to show its
+ *	user
  * @stop: the WQ was taken down (an error on it, a device error or reset):
  *	descriptors written to the portal from now on are dropped
  * @start: the WQ takes descriptors again
@@ -81,6 +89,7 @@ static inline struct idxd_sf_dev *to_idxd_sf_dev(struct auxiliary_device *adev)
  * back into the core or wait for anything that does.
  */
 struct idxd_sf_ops {
+	void (*error)(struct idxd_sf_dev *sfdev, const u64 *swerr, void *priv);
 	void (*stop)(struct idxd_sf_dev *sfdev, void *priv);
 	void (*start)(struct idxd_sf_dev *sfdev, void *priv);
 };

@@ -99,11 +99,15 @@ test_cycles() {
 	modprobe idxd
 	expect "after them, no PASID or vector in use" "0 2" \
 		"$(resource_occ pasids) $(resource_occ msix_vectors)"
-	rmmod idxd
+	a=$(sf_add flavour pcisf pfnum 0) && set_state "$a" active &&
+		sf_add flavour pcisf pfnum 0 >/dev/null && rmmod idxd &&
+		[ -z "$(ls /sys/bus/auxiliary/devices)" ] &&
+		! grep -q idxd /proc/interrupts
+	result $? "rmmod with an SF active and one inactive leaves nothing"
 }
 
 echo "KTAP version 1"
-echo "1..21"
+echo "1..22"
 test_refused_with_sfs
 test_reload
 test_cycles

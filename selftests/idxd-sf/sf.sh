@@ -208,6 +208,9 @@ test_error_isolated() {
 	expect_match "the dump names SF A's WQ failed" \
 		"\\{\"wq\":$A,\"owner\":\"sf10\",\"state\":\"failed\"\\}" \
 		"$(devlink -j health dump show "$DL" reporter device)"
+	run "errors $AA"
+	expect_match "the consumer heard of it: the record, stop" \
+		"errors 1, last code 0x42, stops 1, starts 0" "$(cat $LAST)"
 	run "copy $AB"
 	result $? "SF B still copies"
 	expect_match "and the host channel" "$COPIES_OK" "$(copies "$(our_chan 0)")"
@@ -219,6 +222,9 @@ test_error_isolated() {
 		"$((cfg >> 28 & 1)) $((cfg >> 8 & 0xfffff))"
 	run "copy $AA"
 	result $? "brings SF A back, its PASID and interrupt as before"
+	run "errors $AA"
+	expect_match "and the consumer heard it start again" "starts 1" \
+		"$(cat $LAST)"
 	devlink health set "$DL" reporter device auto_recover true
 }
 
@@ -328,7 +334,7 @@ test_unbind() {
 }
 
 echo "KTAP version 1"
-echo "1..100"
+echo "1..102"
 test_add
 test_refusals
 test_activate

@@ -15,6 +15,8 @@
  *                   neither SF's interrupt
  *   hold MS         from now on, letting go of an SF (remove) takes MS
  *                   milliseconds, as a user holding the device would
+ *   errors SF       the software errors the core passed on for SF, and
+ *                   the WQ taken down and brought back (stop, start)
  *
  * A write succeeds when the check passes, else fails with -EIO; the
  * reason is in idxd_sf_test/last.  This proves the PASID and the vector
@@ -51,6 +53,8 @@ struct sf_ctx {
 	struct page *src, *dst, *comp;
 	atomic_t irqs;
 	wait_queue_head_t wait;
+	atomic_t errors, stops, starts;
+	u64 swerr[IDXD_SF_SWERR_QWORDS];	/* the last */
 };
 
 static LIST_HEAD(sfs);
@@ -66,6 +70,39 @@ static irqreturn_t sf_irq(int irq, void *data)
 	atomic_inc(&ctx->irqs);
 	wake_up(&ctx->wait);
 	return IRQ_HANDLED;
+}
+
+static void sf_error(struct idxd_sf_dev *sfdev, const u64 *swerr, void *priv)
+{
+	struct sf_ctx *ctx = priv;
+
+	memcpy(ctx->swerr, swerr, sizeof(ctx->swerr));
+	atomic_inc(&ctx->errors);
+}
+
+static void sf_stop(struct idxd_sf_dev *sfdev, void *priv)
+{
+	atomic_inc(&((struct sf_ctx *)priv)->stops);
+}
+
+static void sf_start(struct idxd_sf_dev *sfdev, void *priv)
+{
+	atomic_inc(&((struct sf_ctx *)priv)->starts);
+}
+
+static const struct idxd_sf_ops sf_ops = {
+	.error = sf_error,
+	.stop = sf_stop,
+	.start = sf_start,
+};
+
+/* The SWERR error code sits in bits 15:8 of its first qword. */
+static int test_errors(struct sf_ctx *ctx)
+{
+	snprintf(last, sizeof(last), "errors %d, last code %#llx, stops %d, starts %d\n",
+		 atomic_read(&ctx->errors), (ctx->swerr[0] >> 8) & 0xff,
+		 atomic_read(&ctx->stops), atomic_read(&ctx->starts));
+	return 0;
 }
 
 static struct dsa_completion_record *comp_of(struct sf_ctx *ctx)
@@ -205,6 +242,8 @@ static int run(char *cmd)
 		return test_copy(ctx);
 	if (!strcmp(op, "fault"))
 		return test_fault(ctx);
+	if (!strcmp(op, "errors"))
+		return test_errors(ctx);
 	if (!strcmp(op, "cross") && other)
 		return test_cross(ctx, other);
 	snprintf(last, sizeof(last), "unknown command\n");
@@ -310,6 +349,7 @@ static int sf_probe(struct auxiliary_device *adev,
 	if (ret)
 		goto err_detach;
 	auxiliary_set_drvdata(adev, ctx);
+	idxd_sf_set_ops(sfdev, &sf_ops, ctx);
 	mutex_lock(&sfs_lock);
 	list_add_tail(&ctx->node, &sfs);
 	mutex_unlock(&sfs_lock);
@@ -334,6 +374,7 @@ static void sf_remove(struct auxiliary_device *adev)
 	list_del(&ctx->node);
 	mutex_unlock(&sfs_lock);
 	/* idxd_sf.h: the domain first, which drops the WQ's work, then the irq */
+	idxd_sf_set_ops(ctx->sfdev, NULL, NULL);
 	idxd_sf_detach_domain(ctx->sfdev);
 	free_irq(ctx->sfdev->irq, ctx);
 	idxd_sf_set_attached(ctx->sfdev, false);

@@ -158,7 +158,7 @@ static bool idxd_err_take_down(struct idxd_device *idxd,
 	int down;
 
 	for_each_set_bit(wq, ctx->wqs, IDXD_MAX_WQS) {
-		down = idxd_wq_fail(idxd, wq, ctx->err.error, ctx->gens[wq]);
+		down = idxd_wq_fail(idxd, wq, &ctx->err, ctx->gens[wq]);
 		if (down > 0 || (!down && !test_bit(wq, ctx->isolated)))
 			report = true;
 	}

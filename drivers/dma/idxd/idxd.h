@@ -54,6 +54,8 @@ struct idxd_wq;
  * idxd->dev_lock held.
  */
 struct idxd_wq_ops {
+	/* optional: a software error named the WQ (@err, as captured) */
+	void (*error)(struct idxd_wq *wq, const union sw_err_reg *err);
 	/*
 	 * no portal write after this returns; fail what was never written.
 	 * May be called again on a stopped owner.
@@ -242,8 +244,8 @@ void idxd_owners_stop(struct idxd_device *idxd);
 void idxd_flush_stopped(struct idxd_device *idxd);
 int idxd_device_recover(struct idxd_device *idxd,
 			struct netlink_ext_ack *extack);
-int idxd_wq_fail(struct idxd_device *idxd, unsigned int id, u32 error,
-		 u16 gen);
+int idxd_wq_fail(struct idxd_device *idxd, unsigned int id,
+		 const union sw_err_reg *err, u16 gen);
 void idxd_device_fail_reported(struct idxd_device *idxd);
 void idxd_device_fail_halted(struct idxd_device *idxd);
 void idxd_device_quiesce(struct idxd_device *idxd);

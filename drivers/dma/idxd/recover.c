@@ -128,7 +128,7 @@ static void idxd_wq_count_error(struct idxd_wq *wq)
  * idxd_wq_fail() - a software error named WQ @id: disable it alone
  * @idxd: the device
  * @id: the WQ the error record names
- * @error: its error code, for the log
+ * @err: the error record captured (the first, if several came)
  * @gen: the WQ's owner generation when the error was captured
  *
  * An error naming a WQ the driver does not run, or one whose owner has
@@ -138,9 +138,10 @@ static void idxd_wq_count_error(struct idxd_wq *wq)
  * Return: 1 if the WQ was taken down, 0 if nothing was to do, -ESTALE if
  * the error belongs to an earlier owner or use of the WQ.
  */
-int idxd_wq_fail(struct idxd_device *idxd, unsigned int id, u32 error,
-		 u16 gen)
+int idxd_wq_fail(struct idxd_device *idxd, unsigned int id,
+		 const union sw_err_reg *err, u16 gen)
 {
+	u32 error = err->error;
 	struct idxd_wq *wq;
 	int down = 0, ret;
 
@@ -154,6 +155,10 @@ int idxd_wq_fail(struct idxd_device *idxd, unsigned int id, u32 error,
 		down = -ESTALE;
 		goto out;
 	}
+	/* the error is its owner's to see, the one it names and no other */
+	if (idxd_wq_in_service(wq) && wq->ops->error && err->valid &&
+	    err->wq_idx_valid && err->wq_idx == id)
+		wq->ops->error(wq, err);
 	if (wq->state != IDXD_WQ_ENABLED)
 		goto out;
 	wq->ops->stop(wq);

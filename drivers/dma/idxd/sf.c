@@ -105,6 +105,15 @@ static int idxd_sf_new_check(struct idxd_device *idxd,
 }
 
 /* The SF's WQ ops: what the core tells the consumer. */
+static void idxd_sf_wq_error(struct idxd_wq *wq, const union sw_err_reg *err)
+{
+	struct idxd_sf *sf = wq->priv;
+
+	BUILD_BUG_ON(ARRAY_SIZE(err->bits) != IDXD_SF_SWERR_QWORDS);
+	if (sf->ops && sf->ops->error)
+		sf->ops->error(sf->sfdev, err->bits, sf->ops_priv);
+}
+
 static void idxd_sf_wq_stop(struct idxd_wq *wq)
 {
 	struct idxd_sf *sf = wq->priv;
@@ -130,6 +139,7 @@ static void idxd_sf_wq_start(struct idxd_wq *wq)
 }
 
 static const struct idxd_wq_ops idxd_sf_wq_ops = {
+	.error = idxd_sf_wq_error,
 	.stop = idxd_sf_wq_stop,
 	.flush = idxd_sf_wq_flush,
 	.start = idxd_sf_wq_start,
