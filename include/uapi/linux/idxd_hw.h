@@ -86,12 +86,10 @@ enum dsa_completion_status {
 	DSA_COMP_TRANSLATION_FAIL,
 };
 
+/* bit 7 of a fault's status: the faulting access was a write (0x83) */
 #define DSA_COMP_STATUS_MASK		0x7f
 #define DSA_COMP_STATUS_WRITE		0x80
 #define DSA_COMP_STATUS(status)		((status) & DSA_COMP_STATUS_MASK)
-
-/* completion record fault_info: bit 0 set when the faulting access wrote */
-#define DSA_COMP_FAULT_WRITE		0x01
 
 struct dsa_hw_desc {
 	__u32	pasid:20;

@@ -147,14 +147,14 @@ static void dsa_job_swerr(DsaState *s, const DsaJob *job, uint8_t code,
     err.wq_idx = job->wq;
     err.batch = job->in_batch;
     err.batch_idx = job->batch_idx;
-    err.error = code;
+    err.error = DSA_COMP_STATUS(code);
+    err.fault_rw = !!(code & DSA_COMP_STATUS_WRITE);
     err.operation = job->desc.opcode;
     err.priv = job->priv;
     err.pasid = job->pasid;
     if (cr) {
         err.invalid_flags = cr->invalid_flags;
         err.fault_addr = cr->fault_addr;
-        err.fault_rw = cr->fault_info & DSA_COMP_FAULT_WRITE;
     }
     qemu_mutex_lock_iothread();
     if (!dsa_job_abandoned(job)) {

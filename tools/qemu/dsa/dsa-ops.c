@@ -23,13 +23,13 @@ static uint32_t dsa_piece(uint32_t left, uint64_t a, uint64_t b)
     return MIN(n, DSA_PAGE - (b % DSA_PAGE));
 }
 
+/* Silicon says a fault was on a write in bit 7 of the status: 0x83. */
 static uint8_t dsa_fault(struct dsa_completion_record *cr, uint64_t addr,
                          uint32_t done, bool write)
 {
     cr->bytes_completed = done;
     cr->fault_addr = addr;
-    cr->fault_info = write ? DSA_COMP_FAULT_WRITE : 0;
-    return DSA_COMP_PAGE_FAULT_NOBOF;
+    return DSA_COMP_PAGE_FAULT_NOBOF | (write ? DSA_COMP_STATUS_WRITE : 0);
 }
 
 static bool dsa_read(const DsaJob *job, uint64_t addr, void *buf,
