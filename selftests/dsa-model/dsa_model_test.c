@@ -3665,6 +3665,33 @@ TEST_F(dsa, hold_cmds)
 	ASSERT_EQ(7U, (st >> IDXD_CMDSTS_RES_SHIFT) & 0xffff);
 }
 
+/* a command written while another is active is not run: SWERR says so */
+TEST_F(dsa, cmd_while_active)
+{
+	union idxd_command_reg c = { .bits = 0 };
+	union sw_err_reg e;
+	uint32_t st;
+
+	REQUIRE_TEST_BAR(C);
+	tb_wr(D, DSA_TEST_HOLD, DSA_TEST_HOLD_CMDS);
+	ASSERT_EQ(CMD_TIMEOUT,
+		  dsa_cmd_sts(D, IDXD_CMD_REQUEST_INT_HANDLE, 7, false));
+	c.cmd = IDXD_CMD_REQUEST_INT_HANDLE;
+	c.operand = 9;
+	wr32(D, IDXD_CMD_OFFSET, c.bits);
+	SWERR_WAIT(D, &e);
+	ASSERT_EQ(V(IDXD_SWERR_CMD_ACTIVE), V(e.error));
+	ASSERT_EQ(V(0), V(e.wq_idx_valid));
+	ASSERT_EQ(V(0), V(e.desc_valid));
+	wr64(D, IDXD_SWERR_OFFSET, IDXD_SWERR_ACK);
+	tb_wr(D, DSA_TEST_HOLD, 0);
+	ASSERT_TRUE(cmd_idle(D));
+	/* the first command ran, and only it */
+	st = rd32(D, IDXD_CMDSTS_OFFSET);
+	ASSERT_EQ(0U, st & IDXD_CMDSTS_ERR_MASK);
+	ASSERT_EQ(7U, (st >> IDXD_CMDSTS_RES_SHIFT) & 0xffff);
+}
+
 TEST_F(dsa, raise_swerr)
 {
 	union genctrl_reg g = { .bits = 0 };

@@ -7,6 +7,7 @@
 #ifndef _TOOLS_KERNEL_TYPES_H
 #define _TOOLS_KERNEL_TYPES_H
 
+#include <assert.h>	/* static_assert, as the kernel's build_bug.h */
 #include <stdint.h>
 
 typedef uint8_t u8;

@@ -227,12 +227,16 @@ static inline u32 idxd_cmd_wq_operand(unsigned int wq)
 #define IDXD_CMD_INT_INDEX_MASK		0xffff
 
 #define IDXD_CMDSTS_OFFSET		0xa8
+/*
+ * 32-bit fields: upstream's u8/u16/u8 layout puts "active" in a sixth
+ * byte, since only the union is packed (caught by the size checks below).
+ */
 union cmdsts_reg {
 	struct {
-		u8 err;
-		u16 result;
-		u8 rsvd:7;
-		u8 active:1;
+		u32 err:8;
+		u32 result:16;
+		u32 rsvd:7;
+		u32 active:1;
 	};
 	u32 bits;
 } __packed;
@@ -317,6 +321,7 @@ union sw_err_reg {
 enum idxd_swerr_code {
 	IDXD_SWERR_WQ_NOT_ENABLED = 0x30,	/* portal of a disabled WQ */
 	IDXD_SWERR_DWQ_FULL = 0x31,		/* dedicated WQ full: dropped */
+	IDXD_SWERR_CMD_ACTIVE = 0x32,		/* command while one is active */
 };
 
 /* Event log: where errors go instead of SWERR while GENCFG.evl_en is set */
@@ -567,5 +572,23 @@ union idxd_cntrcfg {
 #define IDXD_FLTCFG_OFFSET		0x300
 #define IDXD_CNTRCAP_OFFSET		0x800
 #define IDXD_PERFMON_STRIDE		8
+
+/* Each union is exactly its register or table entry. */
+static_assert(sizeof(union gen_cap_reg) == 8, "GENCAP");
+static_assert(sizeof(union wq_cap_reg) == 8, "WQCAP");
+static_assert(sizeof(union group_cap_reg) == 8, "GRPCAP");
+static_assert(sizeof(union engine_cap_reg) == 8, "ENGCAP");
+static_assert(sizeof(union offsets_reg) == 16, "TABLE_OFFSET");
+static_assert(sizeof(union gencfg_reg) == 4, "GENCFG");
+static_assert(sizeof(union genctrl_reg) == 4, "GENCTRL");
+static_assert(sizeof(union gensts_reg) == 4, "GENSTS");
+static_assert(sizeof(union idxd_command_reg) == 4, "CMD");
+static_assert(sizeof(union cmdsts_reg) == 4, "CMDSTS");
+static_assert(sizeof(union sw_err_reg) == 32, "SWERR");
+static_assert(sizeof(union wqcfg) == 32, "WQCFG entry");
+static_assert(sizeof(union msix_perm) == 4, "MSI-X permission entry");
+static_assert(sizeof(union ims_entry) == IDXD_IMS_ENTRY_SIZE, "IMS entry");
+static_assert(sizeof(union evlcfg_reg) == 16, "EVLCFG");
+static_assert(sizeof(union evl_status_reg) == 8, "EVLSTATUS");
 
 #endif /* _IDXD_REGISTERS_H_ */

@@ -15,11 +15,25 @@
 
 typedef void (*DsaWqAction)(DsaState *s, int wq);
 
+/*
+ * Software must not write a command while one is active; the device does
+ * not run it, and says so in SWERR (the code is the model's choice, in
+ * the range the architecture leaves to submission errors).
+ */
+static void dsa_cmd_refuse(DsaState *s, uint32_t value)
+{
+    union sw_err_reg err = { };
+
+    qemu_log_mask(LOG_GUEST_ERROR, "intel-dsa: command 0x%x written "
+                  "while another is active: not run\n", value);
+    err.error = IDXD_SWERR_CMD_ACTIVE;
+    dsa_swerr_record(s, &err);
+}
+
 void dsa_cmd_submit(DsaState *s, uint32_t value)
 {
     if (s->cmdsts.active) {
-        qemu_log_mask(LOG_GUEST_ERROR, "intel-dsa: command 0x%x written "
-                      "while another is active: ignored\n", value);
+        dsa_cmd_refuse(s, value);
         return;
     }
     s->cmd.bits = value;
