@@ -2868,14 +2868,28 @@ static bool pba_wait(const struct dsa_dev *d, unsigned int v)
 	return POLL(msix_pending(d, v));
 }
 
-static void rci_noop(struct dsa_hw_desc *h, struct ctx *c, uint16_t handle,
-		     int slot)
+/*
+ * A NOOP that signals entry @index of the MSI-X table (@ims false) or
+ * the IMS table: its handle is asked for first, as descriptors may only
+ * name granted handles (an index beyond the table is refused, and the
+ * descriptor then names the raw index).
+ */
+static void rci_noop_to(struct dsa_hw_desc *h, struct ctx *c,
+			unsigned int index, bool ims, int slot)
 {
+	uint32_t st;
+
+	st = dsa_cmd_sts(&c->d, IDXD_CMD_REQUEST_INT_HANDLE,
+			 index | (ims ? IDXD_CMD_INT_HANDLE_IMS : 0), false);
 	desc_init(h, DSA_OPCODE_NOOP,
 		  IDXD_OP_FLAG_CRAV | IDXD_OP_FLAG_RCR | IDXD_OP_FLAG_RCI,
 		  cr_pa(c, slot));
-	h->int_handle = handle;
+	h->int_handle = (st & IDXD_CMDSTS_ERR_MASK) || st == CMD_TIMEOUT ?
+			index : (st >> IDXD_CMDSTS_RES_SHIFT) & 0xffff;
 }
+
+#define rci_noop(h, c, index, slot)	rci_noop_to(h, c, index, false, slot)
+#define rci_noop_ims(h, c, index, slot)	rci_noop_to(h, c, index, true, slot)
 
 TEST_F(dsa, msix_masked_sets_pba)
 {
@@ -2944,6 +2958,39 @@ TEST_F(dsa, msix_permission_ignore)
 	rci_noop(&h, C, v, 2);
 	RUN_EXPECT(DSA_COMP_SUCCESS, C, WQ_MAIN, &h, 2);
 	ASSERT_TRUE(irq_wait(C, v, data));
+}
+
+/* only granted handles signal: never granted, released, 0x19 and silence */
+TEST_F(dsa, int_handle_must_be_granted)
+{
+	const unsigned int v = 6, i = 20;
+	const uint32_t data = 0xd5a00006;
+	struct dsa_hw_desc h;
+
+	msix_enable(_metadata, C, true);
+	msix_arm(_metadata, C, v, v, data, false);
+	rci_noop(&h, C, v, 0);
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_RELEASE_INT_HANDLE, v);
+	/* h names v, released: as if never granted */
+	RUN_EXPECT(DSA_COMP_INT_HANDLE_INVAL, C, WQ_MAIN, &h, 0);
+	marker(_metadata, C, WQ_MAIN, 1);
+	msleep(QUIET_MS);
+	ASSERT_EQ(0U, *irq_va(C, v)) TH_LOG("a released handle signalled");
+	/* granted again, it signals */
+	rci_noop(&h, C, v, 2);
+	RUN_EXPECT(DSA_COMP_SUCCESS, C, WQ_MAIN, &h, 2);
+	ASSERT_TRUE(irq_wait(C, v, data));
+	/* an IMS entry programmed but never granted */
+	*irq_va(C, i) = 0;
+	ims_program(D, i, irq_pa(C, i), 0xcafe0014, false, false, 0);
+	desc_init(&h, DSA_OPCODE_NOOP,
+		  IDXD_OP_FLAG_CRAV | IDXD_OP_FLAG_RCR | IDXD_OP_FLAG_RCI,
+		  cr_pa(C, 3));
+	h.int_handle = i;
+	dsa_submit(D, WQ_MAIN, IDXD_IRQ_IMS, &h);
+	EXPECT_STATUS(DSA_COMP_INT_HANDLE_INVAL, C, 3);
+	msleep(QUIET_MS);
+	ASSERT_EQ(0U, *irq_va(C, i)) TH_LOG("an ungranted IMS entry signalled");
 }
 
 TEST_F(dsa, msix_handle_beyond_table)
@@ -3018,7 +3065,7 @@ TEST_F(dsa, ims_message_written)
 	ASSERT_EQ(V(irq_pa(C, i)), V(ie.addr));
 	ASSERT_EQ(V(data), V(ie.data));
 	ASSERT_EQ(V(0), V(ie.mask));
-	rci_noop(&h, C, i, 0);
+	rci_noop_ims(&h, C, i, 0);
 	dsa_submit(D, WQ_MAIN, IDXD_IRQ_IMS, &h);
 	EXPECT_STATUS(DSA_COMP_SUCCESS, C, 0);
 	ASSERT_TRUE(irq_wait(C, i, data))
@@ -3038,7 +3085,7 @@ TEST_F(dsa, ims_masked_pending)
 
 	*irq_va(C, i) = 0;
 	ims_program(D, i, irq_pa(C, i), data, true, false, 0);
-	rci_noop(&h, C, i, 0);
+	rci_noop_ims(&h, C, i, 0);
 	dsa_submit(D, WQ_MAIN, IDXD_IRQ_IMS, &h);
 	EXPECT_STATUS(DSA_COMP_SUCCESS, C, 0);
 	end = now_ms() + POLL_MS;
@@ -3067,11 +3114,11 @@ TEST_F(dsa, ims_handle_beyond_table)
 {
 	struct dsa_hw_desc h;
 
-	rci_noop(&h, C, D->ims_size, 0);
+	rci_noop_ims(&h, C, D->ims_size, 0);
 	dsa_submit(D, WQ_MAIN, IDXD_IRQ_IMS, &h);
 	EXPECT_STATUS(DSA_COMP_INT_HANDLE_INVAL, C, 0);
 	/* the last entry is fine (masked after reset: no message) */
-	rci_noop(&h, C, D->ims_size - 1, 1);
+	rci_noop_ims(&h, C, D->ims_size - 1, 1);
 	dsa_submit(D, WQ_MAIN, IDXD_IRQ_IMS, &h);
 	EXPECT_STATUS(DSA_COMP_SUCCESS, C, 1);
 }
@@ -3084,7 +3131,7 @@ TEST_F(dsa, ims_pasid_mismatch)
 
 	*irq_va(C, i) = 0;
 	ims_program(D, i, irq_pa(C, i), data, false, true, 9);
-	rci_noop(&h, C, i, 0);
+	rci_noop_ims(&h, C, i, 0);
 	dsa_submit(D, WQ_MAIN, IDXD_IRQ_IMS, &h);
 	EXPECT_STATUS(DSA_COMP_INT_HANDLE_INVAL, C, 0);
 	marker(_metadata, C, WQ_MAIN, 1);
@@ -3134,7 +3181,7 @@ TEST_F(dsa, portals_all_four)
 	/* the limited IMS portal signals through IMS */
 	*irq_va(C, 10) = 0;
 	ims_program(D, 10, irq_pa(C, 10), data, false, false, 0);
-	rci_noop(&h, C, 10, 4);
+	rci_noop_ims(&h, C, 10, 4);
 	submit_portal(D, WQ_MAIN, IDXD_PORTAL_LIMITED, IDXD_IRQ_IMS, &h);
 	EXPECT_STATUS(DSA_COMP_SUCCESS, C, 4);
 	ASSERT_TRUE(irq_wait(C, 10, data));

@@ -78,7 +78,11 @@ static uint8_t dsa_check_sizes(const DsaJob *job)
     }
 }
 
-/* A descriptor may only signal an interrupt its WQ's PASID owns. */
+/*
+ * A descriptor may only signal an interrupt whose handle was granted
+ * (REQUEST_INT_HANDLE, not released, not revoked by a reset) and that its
+ * WQ's PASID owns.
+ */
 static bool dsa_int_handle_valid(DsaState *s, const DsaJob *job)
 {
     uint16_t handle = job->desc.int_handle;
@@ -86,13 +90,13 @@ static bool dsa_int_handle_valid(DsaState *s, const DsaJob *job)
     union ims_entry ims;
 
     if (job->irq_type == IDXD_IRQ_MSIX) {
-        if (handle >= s->msix_vectors) {
+        if (handle >= s->msix_vectors || !test_bit(handle, s->msix_handles)) {
             return false;
         }
         perm.bits = qatomic_read(&s->msix_perm[handle].bits);
         return !perm.pasid_en || (job->pasid_en && perm.pasid == job->pasid);
     }
-    if (handle >= s->ims_entries) {
+    if (handle >= s->ims_entries || !test_bit(handle, s->ims_handles)) {
         return false;
     }
     ims.bits[IDXD_IMS_CTRL_DWORD] =
