@@ -3354,6 +3354,40 @@ TEST_F(dsa, disable_wq_runs_queued)
 	ASSERT_EQ(V(WQ_MAIN), V(e.wq_idx));
 }
 
+/* the WQ takes nothing once DISABLE_WQ starts, and ends up empty */
+TEST_F(dsa, disable_wq_refuses_during_drain)
+{
+	union idxd_command_reg c = { .bits = 0 };
+	union sw_err_reg e;
+
+	REQUIRE_TEST_BAR(C);
+	hold(_metadata, C, true);
+	queue_noops(C, WQ_MAIN, 0, 2);
+	/* 300 ms a descriptor: the drain outlasts the next submission */
+	tb_wr(D, DSA_TEST_DELAY_US, 300000);
+	c.cmd = IDXD_CMD_DISABLE_WQ;
+	c.operand = idxd_cmd_wq_operand(WQ_MAIN);
+	wr32(D, IDXD_CMD_OFFSET, c.bits);
+	msleep(100);
+	ASSERT_NE(0U, rd32(D, IDXD_CMDSTS_OFFSET) & IDXD_CMDSTS_ACTIVE)
+		TH_LOG("the drain ended before the test could submit");
+	queue_noops(C, WQ_MAIN, 2, 1);
+	SWERR_WAIT(D, &e);
+	ASSERT_EQ(V(IDXD_SWERR_WQ_NOT_ENABLED), V(e.error));
+	ASSERT_EQ(V(WQ_MAIN), V(e.wq_idx));
+	ASSERT_TRUE(cmd_idle(D));
+	tb_wr(D, DSA_TEST_DELAY_US, 0);
+	ASSERT_EQ(DSA_COMP_SUCCESS, cr_status(C, 0));
+	ASSERT_EQ(DSA_COMP_SUCCESS, cr_status(C, 1));
+	ASSERT_EQ(V(IDXD_WQ_DEV_DISABLED), V(wq_state(D, WQ_MAIN)));
+	ASSERT_EQ(V(0), V(wq_occupancy(D, WQ_MAIN)));
+	hold(_metadata, C, false);
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_ENABLE_WQ, WQ_MAIN);
+	ASSERT_EQ(V(0), V(wq_occupancy(D, WQ_MAIN)));
+	marker(_metadata, C, WQ_MAIN, 3);
+	ASSERT_EQ(0, cr_status(C, 2)) TH_LOG("the refused descriptor ran");
+}
+
 TEST_F(dsa, reset_wq_drops_queued)
 {
 	union wqcfg w;

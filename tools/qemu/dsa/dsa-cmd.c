@@ -178,9 +178,16 @@ static uint8_t dsa_enable_wq(DsaState *s, uint32_t index)
     return IDXD_CMDSTS_SUCCESS;
 }
 
+/*
+ * The WQ takes no descriptor from the moment the command starts: one
+ * written during the drain is dropped and logged like one written to a
+ * disabled WQ, so nothing is left queued in the disabled WQ.
+ */
 static void dsa_wq_disable(DsaState *s, int wq)
 {
+    s->wqs[wq].draining = true;
     dsa_engine_drain_wq(s, wq);
+    s->wqs[wq].draining = false;
     s->wqs[wq].cfg.wq_state = IDXD_WQ_DEV_DISABLED;
 }
 

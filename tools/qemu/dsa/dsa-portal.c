@@ -20,6 +20,7 @@ void dsa_wq_reset_queue(DsaWq *wq)
     wq->head = 0;
     wq->count = 0;
     wq->cfg.occupancy = 0;
+    wq->draining = false;
     memset(wq->portal, 0, sizeof(wq->portal));
 }
 
@@ -57,7 +58,8 @@ static void dsa_submit(DsaState *s, int wq, int portal, const uint8_t *raw)
     DsaWq *w = &s->wqs[wq];
     DsaQueuedDesc *q;
 
-    if (!dsa_enabled(s) || w->cfg.wq_state != IDXD_WQ_DEV_ENABLED) {
+    if (!dsa_enabled(s) || w->cfg.wq_state != IDXD_WQ_DEV_ENABLED ||
+        w->draining) {
         dsa_submit_error(s, wq, raw, IDXD_SWERR_WQ_NOT_ENABLED);
         return;
     }

@@ -53,6 +53,7 @@ typedef struct DsaWq {
     uint32_t count;
     DsaPortalSlot portal[IDXD_PORTALS_PER_WQ];
     uint32_t abort_gen;             /* bumped by an abort of the WQ */
+    bool draining;                  /* DISABLE_WQ runs: accepts nothing */
 } DsaWq;
 
 /*
