@@ -2993,6 +2993,36 @@ TEST_F(dsa, int_handle_must_be_granted)
 	ASSERT_EQ(0U, *irq_va(C, i)) TH_LOG("an ungranted IMS entry signalled");
 }
 
+/*
+ * A completion record that cannot be written: SWERR 0x1a names the
+ * record's address, a write fault, and the completion signals nothing
+ */
+TEST_F(dsa, cr_unwritable_reported)
+{
+	const unsigned int v = 7;
+	const uint32_t data = 0xd5a00007;
+	struct dsa_hw_desc h;
+	union sw_err_reg e;
+	uint64_t nomem;
+
+	REQUIRE(find_no_memory_addr(&nomem),
+		"no unclaimed physical address found");
+	msix_enable(_metadata, C, true);
+	msix_arm(_metadata, C, v, v, data, false);
+	rci_noop(&h, C, v, 0);
+	h.completion_addr = nomem;
+	dsa_submit(D, WQ_MAIN, IDXD_IRQ_MSIX, &h);
+	SWERR_WAIT(D, &e);
+	ASSERT_EQ(V(DSA_COMP_CRA_XLAT), V(e.error));
+	ASSERT_EQ(V(1), V(e.desc_valid));
+	ASSERT_EQ(V(WQ_MAIN), V(e.wq_idx));
+	ASSERT_EQ(V(nomem), V(e.fault_addr));
+	ASSERT_EQ(V(1), V(e.fault_rw));
+	marker(_metadata, C, WQ_MAIN, 1);
+	msleep(QUIET_MS);
+	ASSERT_EQ(0U, *irq_va(C, v)) TH_LOG("a lost record still signalled");
+}
+
 TEST_F(dsa, msix_handle_beyond_table)
 {
 	struct dsa_hw_desc h;

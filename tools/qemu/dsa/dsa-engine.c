@@ -206,6 +206,7 @@ static void dsa_complete(DsaState *s, const DsaJob *job,
     uint32_t flags = job->desc.flags;
     bool error = cr->status != DSA_COMP_SUCCESS &&
                  cr->status != DSA_COMP_SUCCESS_PRED;
+    bool record_lost = false;
 
     if (dsa_job_abandoned(job)) {
         return;
@@ -216,7 +217,14 @@ static void dsa_complete(DsaState *s, const DsaJob *job,
         if (!(flags & IDXD_OP_FLAG_CRAV)) {
             dsa_job_swerr(s, job, cr->status, cr);
         } else if (!dsa_write_record(job, cr)) {
-            dsa_job_swerr(s, job, DSA_COMP_CRA_XLAT, NULL);
+            /* the fault is the record's own, a write; nothing is signalled */
+            struct dsa_completion_record lost = {
+                .fault_addr = job->desc.completion_addr,
+            };
+
+            dsa_job_swerr(s, job, DSA_COMP_CRA_XLAT | DSA_COMP_STATUS_WRITE,
+                          &lost);
+            record_lost = true;
         }
     } else if (error) {
         dsa_job_swerr(s, job, cr->status, cr);
@@ -234,7 +242,7 @@ static void dsa_complete(DsaState *s, const DsaJob *job,
         dsa_perf_count(s, DSA_PERF_CAT_ENGINE, DSA_PERF_ENG_BYTES,
                        job->desc.xfer_size);
     }
-    if ((flags & IDXD_OP_FLAG_RCI) &&
+    if ((flags & IDXD_OP_FLAG_RCI) && !record_lost &&
         cr->status != DSA_COMP_INT_HANDLE_INVAL) {
         dsa_irq_completion(s, job);
     }
