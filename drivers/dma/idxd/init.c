@@ -139,9 +139,7 @@ static int idxd_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = idxd_irq_setup(idxd);
 	if (ret)
 		return ret;
-	ret = idxd_device_reset(idxd);
-	if (ret)
-		return dev_err_probe(dev, ret, "device reset failed\n");
+	/* bringing the host up resets the device first (host.c) */
 	ret = devm_add_action_or_reset(dev, idxd_reset_on_release, idxd);
 	if (ret)
 		return ret;
