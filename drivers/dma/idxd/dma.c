@@ -652,7 +652,7 @@ static int idxd_chan_irq(struct idxd_device *idxd, struct idxd_chan *c,
 {
 	int ret;
 
-	c->vec = pci_msix_alloc_irq_at(idxd->pdev, 1 + i, NULL);
+	c->vec = idxd_vector_alloc(idxd, 1 + i);
 	if (c->vec.index < 0) {
 		dev_err(idxd_dev(idxd), "cannot allocate MSI-X vector %u: %d\n",
 			1 + i, c->vec.index);
@@ -664,18 +664,16 @@ static int idxd_chan_irq(struct idxd_device *idxd, struct idxd_chan *c,
 	if (ret) {
 		dev_err(idxd_dev(idxd), "cannot request the WQ %u interrupt: %d\n",
 			i, ret);
-		pci_msix_free_irq(idxd->pdev, c->vec);
+		idxd_vector_free(idxd, c->vec);
 		return ret;
 	}
-	atomic64_inc(&idxd->occ[IDXD_RES_VECTORS]);
 	return 0;
 }
 
 static void idxd_chan_irq_free(struct idxd_device *idxd, struct idxd_chan *c)
 {
 	free_irq(c->vec.virq, c);
-	pci_msix_free_irq(idxd->pdev, c->vec);
-	atomic64_dec(&idxd->occ[IDXD_RES_VECTORS]);
+	idxd_vector_free(idxd, c->vec);
 }
 
 /* Host WQ i is channel i and completes on MSI-X vector 1 + i. */

@@ -109,6 +109,30 @@ int idxd_irq_setup(struct idxd_device *idxd)
 	return 0;
 }
 
+/**
+ * idxd_vector_alloc() - an MSI-X vector added at run time, counted in the
+ * msix_vectors resource
+ * @idxd: the device
+ * @index: the table entry, or MSI_ANY_INDEX
+ *
+ * Return: the vector, or its index holding the error (-EBUSY or -ENOSPC:
+ * the table is full).
+ */
+struct msi_map idxd_vector_alloc(struct idxd_device *idxd, unsigned int index)
+{
+	struct msi_map map = pci_msix_alloc_irq_at(idxd->pdev, index, NULL);
+
+	if (map.index >= 0)
+		atomic64_inc(&idxd->occ[IDXD_RES_VECTORS]);
+	return map;
+}
+
+void idxd_vector_free(struct idxd_device *idxd, struct msi_map map)
+{
+	pci_msix_free_irq(idxd->pdev, map);
+	atomic64_dec(&idxd->occ[IDXD_RES_VECTORS]);
+}
+
 static u32 idxd_ims_offset(struct idxd_device *idxd, unsigned int index)
 {
 	return idxd->caps.offsets.ims * IDXD_TABLE_MULT +

@@ -248,6 +248,23 @@ static void idxd_sf_count_pasid(struct idxd_device *idxd, int n)
 	atomic64_add(n, &idxd->occ[IDXD_RES_PASIDS]);
 }
 
+static void idxd_sf_put_pasid(struct idxd_sf *sf)
+{
+	iommu_free_global_pasid(sf->pasid);
+	idxd_sf_count_pasid(sf->idxd, -1);
+	sf->pasid = IOMMU_PASID_INVALID;
+}
+
+/* The WQ out of service, then its vector and PASID given back. */
+static void idxd_sf_put_resources(struct idxd_sf *sf)
+{
+	mutex_lock(&sf->idxd->dev_lock);
+	idxd_wq_quiesce(sf->wq);
+	mutex_unlock(&sf->idxd->dev_lock);
+	idxd_sf_irq_free(sf);
+	idxd_sf_put_pasid(sf);
+}
+
 /*
  * Activate: a PASID, a vector and its IMS entry, the WQ enabled with
  * them, and only then the auxiliary device.
@@ -294,14 +311,10 @@ static int idxd_sf_activate(struct idxd_sf *sf, struct netlink_ext_ack *extack)
 	return 0;
 
 err_wq:
-	mutex_lock(&idxd->dev_lock);
-	idxd_wq_quiesce(sf->wq);
-	mutex_unlock(&idxd->dev_lock);
-	idxd_sf_irq_free(sf);
+	idxd_sf_put_resources(sf);
+	return ret;
 err_pasid:
-	iommu_free_global_pasid(sf->pasid);
-	idxd_sf_count_pasid(idxd, -1);
-	sf->pasid = IOMMU_PASID_INVALID;
+	idxd_sf_put_pasid(sf);
 	return ret;
 }
 
@@ -317,13 +330,7 @@ static void idxd_sf_deactivate_work(struct work_struct *work)
 	struct idxd_device *idxd = sf->idxd;
 
 	idxd_sf_dev_del(sf);
-	mutex_lock(&idxd->dev_lock);
-	idxd_wq_quiesce(sf->wq);
-	mutex_unlock(&idxd->dev_lock);
-	idxd_sf_irq_free(sf);
-	iommu_free_global_pasid(sf->pasid);
-	idxd_sf_count_pasid(idxd, -1);
-	sf->pasid = IOMMU_PASID_INVALID;
+	idxd_sf_put_resources(sf);
 	dev_info(idxd_dev(idxd), "SF %u inactive\n", sf->sfnum);
 	/* for every waiter, and for any later look */
 	complete_all(&sf->deactivated);

@@ -26,21 +26,16 @@
  * @msg: the message its IMS entry is to send
  * @extack: where a failure is explained
  *
- * Return: 0 or -ENOSPC when the MSI-X table is full (the msix_vectors
- * resource), -EOPNOTSUPP when vectors cannot be added at run time.
+ * Return: 0, -ENOSPC when the MSI-X table is full (the msix_vectors
+ * resource), or the MSI core's other error.
  */
 int idxd_sf_irq_alloc(struct idxd_sf *sf, struct msi_msg *msg,
 		      struct netlink_ext_ack *extack)
 {
 	struct idxd_device *idxd = sf->idxd;
-	struct pci_dev *pdev = idxd->pdev;
 
-	if (!pci_msix_can_alloc_dyn(pdev)) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "MSI-X vectors cannot be added at run time here: no SF interrupt");
-		return -EOPNOTSUPP;
-	}
-	sf->vec = pci_msix_alloc_irq_at(pdev, MSI_ANY_INDEX, NULL);
+	/* probe made sure vectors can be added at run time */
+	sf->vec = idxd_vector_alloc(idxd, MSI_ANY_INDEX);
 	/* a full table: -EBUSY from the MSI core, -ENOSPC from the domain */
 	if (sf->vec.index == -EBUSY || sf->vec.index == -ENOSPC) {
 		NL_SET_ERR_MSG_FMT_MOD(extack,
@@ -54,7 +49,6 @@ int idxd_sf_irq_alloc(struct idxd_sf *sf, struct msi_msg *msg,
 		return sf->vec.index;
 	}
 	get_cached_msi_msg(sf->vec.virq, msg);
-	atomic64_inc(&idxd->occ[IDXD_RES_VECTORS]);
 	return 0;
 }
 
@@ -64,10 +58,7 @@ int idxd_sf_irq_alloc(struct idxd_sf *sf, struct msi_msg *msg,
  */
 void idxd_sf_irq_free(struct idxd_sf *sf)
 {
-	struct idxd_device *idxd = sf->idxd;
-
-	pci_msix_free_irq(idxd->pdev, sf->vec);
+	idxd_vector_free(sf->idxd, sf->vec);
 	sf->vec.index = -1;
 	sf->vec.virq = 0;
-	atomic64_dec(&idxd->occ[IDXD_RES_VECTORS]);
 }

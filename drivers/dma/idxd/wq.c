@@ -122,15 +122,21 @@ static void idxd_occ_update(struct idxd_device *idxd)
 	atomic64_set(&idxd->occ[IDXD_RES_WQ_ENTRIES], entries);
 }
 
+/* What an owner set for one use of its WQ: its PASID and interrupt. */
+static void idxd_wq_end_use(struct idxd_wq *wq)
+{
+	wq->pasid_en = false;
+	wq->priv_mode = false;
+	wq->pasid = 0;
+	wq->ims = false;
+}
+
 static void idxd_wq_forget(struct idxd_wq *wq)
 {
 	wq->ops = NULL;
 	wq->priv = NULL;
 	wq->owner = NULL;
-	wq->pasid_en = false;
-	wq->priv_mode = false;
-	wq->pasid = 0;
-	wq->ims = false;
+	idxd_wq_end_use(wq);
 }
 
 /**
@@ -338,10 +344,7 @@ void idxd_wq_quiesce(struct idxd_wq *wq)
 	wq->unflushed = false;
 	if (wq->ims && !idxd->resetting)
 		idxd_ims_clear(idxd, wq->vector);
-	wq->pasid_en = false;
-	wq->priv_mode = false;
-	wq->pasid = 0;
-	wq->ims = false;
+	idxd_wq_end_use(wq);
 	wq->handle_valid = false;
 	wq->benched = false;
 	wq->err_count = 0;
