@@ -729,7 +729,7 @@ static void idxd_dma_device_init(struct idxd_device *idxd, struct idxd_dma *d)
 
 /**
  * idxd_dma_setup() - the host WQs and their DMA_MEMCPY channels
- * @idxd: the device, reset, with MSI-X vector 0
+ * @idxd: the device, with MSI-X vector 0 (idxd_host_up() resets it next)
  *
  * Each host WQ gets an equal share of at most IDXD_HOST_WQ_SIZE entries,
  * a completion vector and the WQ claimed.  The channels start once the

@@ -41,7 +41,7 @@ static int idxd_device_up(struct idxd_device *idxd, u16 sf_wq_size)
 
 /**
  * idxd_host_up() - the host's WQs and channels, and the carve
- * @idxd: the device, reset, with MSI-X vector 0 and no WQ owned
+ * @idxd: the device, with MSI-X vector 0 and no WQ owned (reset here)
  * @host_wqs: the WQs the host takes, checked (idxd_host_wqs_check())
  * @sf_wq_size: the entries of each WQ carved for subfunctions
  *
