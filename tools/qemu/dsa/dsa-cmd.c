@@ -218,6 +218,13 @@ static uint8_t dsa_wq_mask_cmd(DsaState *s, uint32_t operand,
             return IDXD_CMDSTS_INVAL_WQIDX;
         }
     }
+    /* a DISABLE_WQ stops intake on every WQ it names at once */
+    for (bit = 0; action == dsa_wq_disable && bit < IDXD_CMD_WQ_MASK_BITS;
+         bit++) {
+        if (mask & BIT(bit)) {
+            s->wqs[base + bit].draining = true;
+        }
+    }
     for (bit = 0; bit < IDXD_CMD_WQ_MASK_BITS; bit++) {
         if (mask & BIT(bit)) {
             action(s, base + bit);
@@ -263,6 +270,9 @@ static uint8_t dsa_disable_device(DsaState *s)
 
     if (s->gensts.state == IDXD_DEVICE_STATE_DISABLED) {
         return IDXD_CMDSTS_ERR_DIS_DEV_EN;
+    }
+    for (wq = 0; dsa_enabled(s) && wq < s->num_wqs; wq++) {
+        s->wqs[wq].draining = true;
     }
     for (wq = 0; wq < s->num_wqs; wq++) {
         /* a halted device runs nothing more: what it holds is lost */
