@@ -80,7 +80,8 @@ static inline struct idxd_sf_dev *to_idxd_sf_dev(struct auxiliary_device *adev)
  *	@swerr is the device's SWERR record, IDXD_SF_SWERR_QWORDS qwords in
  *	the architecture's layout (valid, overflow, the WQ, the operation,
  *	the error code, the fault address...), for the consumer to show its
- *	user
+ *	user; valid during the call only, OVERFLOW always clear (later
+ *	errors may be other SFs')
  * @stop: the WQ was taken down (an error on it, a device error or reset):
  *	descriptors written to the portal from now on are dropped
  * @start: the WQ takes descriptors again

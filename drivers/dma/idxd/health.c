@@ -14,6 +14,7 @@ struct idxd_health_ctx {
 	union sw_err_reg err;
 	DECLARE_BITMAP(wqs, IDXD_MAX_WQS);
 	u16 gens[IDXD_MAX_WQS];
+	u16 rec_gen;
 	DECLARE_BITMAP(isolated, IDXD_MAX_WQS);
 	bool failed;
 	bool lost;
@@ -158,7 +159,8 @@ static bool idxd_err_take_down(struct idxd_device *idxd,
 	int down;
 
 	for_each_set_bit(wq, ctx->wqs, IDXD_MAX_WQS) {
-		down = idxd_wq_fail(idxd, wq, &ctx->err, ctx->gens[wq]);
+		down = idxd_wq_fail(idxd, wq, &ctx->err, ctx->rec_gen,
+				    ctx->gens[wq]);
 		if (down > 0 || (!down && !test_bit(wq, ctx->isolated)))
 			report = true;
 	}
@@ -187,6 +189,7 @@ void idxd_err_work(struct work_struct *work)
 	ctx.halted = idxd->halted;
 	bitmap_copy(ctx.wqs, idxd->err_wqs, IDXD_MAX_WQS);
 	memcpy(ctx.gens, idxd->err_gen, sizeof(ctx.gens));
+	ctx.rec_gen = idxd->err_rec_gen;
 	bitmap_copy(ctx.isolated, idxd->err_isolated, IDXD_MAX_WQS);
 	ctx.failed = idxd->fail_event;
 	idxd->fail_event = false;

@@ -148,6 +148,7 @@ struct idxd_device {
 	union sw_err_reg err;		/* the first error; overflow if more */
 	DECLARE_BITMAP(err_wqs, IDXD_MAX_WQS);	/* every WQ one named */
 	u16 err_gen[IDXD_MAX_WQS];	/* each one's owner generation then */
+	u16 err_rec_gen;		/* the kept record's WQ's generation */
 	DECLARE_BITMAP(err_isolated, IDXD_MAX_WQS);	/* a subfunction's then */
 	bool fail_event;		/* the device failed outside err_work */
 	bool lost;			/* errors lost, none kept: overflow only */
@@ -245,7 +246,7 @@ void idxd_flush_stopped(struct idxd_device *idxd);
 int idxd_device_recover(struct idxd_device *idxd,
 			struct netlink_ext_ack *extack);
 int idxd_wq_fail(struct idxd_device *idxd, unsigned int id,
-		 const union sw_err_reg *err, u16 gen);
+		 const union sw_err_reg *err, u16 rec_gen, u16 gen);
 void idxd_device_fail_reported(struct idxd_device *idxd);
 void idxd_device_fail_halted(struct idxd_device *idxd);
 void idxd_device_quiesce(struct idxd_device *idxd);

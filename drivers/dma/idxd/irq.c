@@ -30,6 +30,9 @@ static void idxd_swerr_capture(struct idxd_device *idxd)
 	writeq(e.bits[0] & IDXD_SWERR_ACK, idxd->regs + IDXD_SWERR_OFFSET);
 	if (e.valid && !idxd->err.valid) {
 		idxd->err = e;
+		/* the use the kept record belongs to, for its owner's error op */
+		if (e.wq_idx_valid && e.wq_idx < idxd->caps.wq.num_wqs)
+			idxd->err_rec_gen = READ_ONCE(idxd->wqs[e.wq_idx].gen);
 	} else if (e.valid || idxd->err.valid) {
 		idxd->err.overflow = 1;
 	} else {

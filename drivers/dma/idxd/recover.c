@@ -129,6 +129,7 @@ static void idxd_wq_count_error(struct idxd_wq *wq)
  * @idxd: the device
  * @id: the WQ the error record names
  * @err: the error record captured (the first, if several came)
+ * @rec_gen: the owner generation of the WQ that record names, then
  * @gen: the WQ's owner generation when the error was captured
  *
  * An error naming a WQ the driver does not run, or one whose owner has
@@ -139,7 +140,7 @@ static void idxd_wq_count_error(struct idxd_wq *wq)
  * the error belongs to an earlier owner or use of the WQ.
  */
 int idxd_wq_fail(struct idxd_device *idxd, unsigned int id,
-		 const union sw_err_reg *err, u16 gen)
+		 const union sw_err_reg *err, u16 rec_gen, u16 gen)
 {
 	u32 error = err->error;
 	struct idxd_wq *wq;
@@ -157,7 +158,7 @@ int idxd_wq_fail(struct idxd_device *idxd, unsigned int id,
 	}
 	/* the error is its owner's to see, the one it names and no other */
 	if (idxd_wq_in_service(wq) && wq->ops->error && err->valid &&
-	    err->wq_idx_valid && err->wq_idx == id)
+	    err->wq_idx_valid && err->wq_idx == id && rec_gen == wq->gen)
 		wq->ops->error(wq, err);
 	if (wq->state != IDXD_WQ_ENABLED)
 		goto out;

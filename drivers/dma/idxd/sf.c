@@ -108,10 +108,13 @@ static int idxd_sf_new_check(struct idxd_device *idxd,
 static void idxd_sf_wq_error(struct idxd_wq *wq, const union sw_err_reg *err)
 {
 	struct idxd_sf *sf = wq->priv;
+	/* later errors (OVERFLOW) may be other tenants': not this one's */
+	union sw_err_reg own = *err;
 
 	BUILD_BUG_ON(ARRAY_SIZE(err->bits) != IDXD_SF_SWERR_QWORDS);
+	own.overflow = 0;
 	if (sf->ops && sf->ops->error)
-		sf->ops->error(sf->sfdev, err->bits, sf->ops_priv);
+		sf->ops->error(sf->sfdev, own.bits, sf->ops_priv);
 }
 
 static void idxd_sf_wq_stop(struct idxd_wq *wq)

@@ -162,6 +162,8 @@ void idxd_sf_set_ops(struct idxd_sf_dev *sfdev, const struct idxd_sf_ops *ops,
 	mutex_lock(&sf->idxd->dev_lock);
 	sf->ops = ops;
 	sf->ops_priv = priv;
+	/* a new consumer is a new use: no earlier error reaches it */
+	WRITE_ONCE(sf->wq->gen, sf->wq->gen + 1);
 	mutex_unlock(&sf->idxd->dev_lock);
 }
 EXPORT_SYMBOL_GPL(idxd_sf_set_ops);
