@@ -32,6 +32,7 @@
 #include <cpuid.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -849,9 +850,23 @@ static void dsa_open(struct __test_metadata *_metadata, struct dsa_dev *d,
 	ASSERT_NE(0U, d->wqcfg);
 }
 
+/*
+ * The model takes a descriptor written with plain stores only as one
+ * vCPU's eight stores in order: a test must not migrate in between.
+ */
+static void pin_to_cpu0(struct __test_metadata *_metadata)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(set), &set));
+}
+
 static void ctx_setup_at(struct __test_metadata *_metadata, struct ctx *c,
 			 const char *bdf)
 {
+	pin_to_cpu0(_metadata);
 	memset(c, 0, sizeof(*c));
 	c->d.cfg_fd = -1;
 	dsa_open(_metadata, &c->d, bdf);
@@ -3018,6 +3033,12 @@ TEST_F(dsa, cr_unwritable_reported)
 	ASSERT_EQ(V(WQ_MAIN), V(e.wq_idx));
 	ASSERT_EQ(V(nomem), V(e.fault_addr));
 	ASSERT_EQ(V(1), V(e.fault_rw));
+	/* what software must do in the device's stead */
+	ASSERT_EQ(V(1), V(e.err_info_valid));
+	ASSERT_EQ(V(h.int_handle), V(e.int_handle));
+	ASSERT_EQ(V(1), V(e.rci));
+	ASSERT_EQ(V(1), V(e.rcr));
+	ASSERT_EQ(V(0), V(e.ims));
 	marker(_metadata, C, WQ_MAIN, 1);
 	msleep(QUIET_MS);
 	ASSERT_EQ(0U, *irq_va(C, v)) TH_LOG("a lost record still signalled");
@@ -3221,30 +3242,129 @@ TEST_F(dsa, portals_all_four)
 	EXPECT_STATUS(DSA_COMP_INT_HANDLE_INVAL, C, 5);
 }
 
-TEST_F(dsa, portal_4byte_stores_any_order)
+static volatile uint64_t *portal_slot(const struct dsa_dev *d, int slot)
 {
-	volatile uint32_t *portal = (volatile uint32_t *)
-		(D->bar2 + IDXD_PORTAL_OFFSET(WQ_MAIN, IDXD_PORTAL_UNLIMITED,
-					      IDXD_IRQ_MSIX) + 3 * 64);
-	static const int order[16] = {
-		15, 0, 7, 3, 12, 1, 9, 14, 2, 4, 11, 6, 13, 8, 5, 10,
-	};
-	uint32_t q[DSA_DESC_SIZE / 4];
+	return (volatile uint64_t *)(d->bar2 +
+		IDXD_PORTAL_OFFSET(WQ_MAIN, IDXD_PORTAL_UNLIMITED,
+				   IDXD_IRQ_MSIX) + slot * 64);
+}
+
+/* Nothing queued, SWERR 0x33 (and then cleared), record @i unwritten. */
+static void expect_portal_discard(struct __test_metadata *_metadata,
+				  struct ctx *c, int i)
+{
+	union sw_err_reg e;
+
+	SWERR_WAIT(&c->d, &e);
+	ASSERT_EQ(V(IDXD_SWERR_PORTAL_PARTIAL), V(e.error));
+	ASSERT_EQ(V(1), V(e.wq_idx_valid));
+	ASSERT_EQ(V(WQ_MAIN), V(e.wq_idx));
+	ASSERT_EQ(V(0), V(e.desc_valid));
+	wr64(&c->d, IDXD_SWERR_OFFSET, IDXD_SWERR_ACK);
+	msleep(QUIET_MS);
+	ASSERT_EQ(V(0), V(wq_occupancy(&c->d, WQ_MAIN)));
+	ASSERT_EQ(0, cr_status(c, i)) TH_LOG("a discarded descriptor ran");
+}
+
+/* One writer's eight 8-byte stores in order: the model's second path. */
+TEST_F(dsa, portal_8byte_stores_in_order)
+{
+	volatile uint64_t *portal = portal_slot(D, 3);
+	uint64_t q[DSA_DESC_SIZE / 8];
 	struct dsa_hw_desc h;
+	union sw_err_reg e;
 	int i;
 
 	fill_random(PG(P_SRC)->va, PAGE);
 	memmove_desc(&h, PG(P_SRC)->pa, PG(P_DST)->pa, 1000, cr_pa(C, 0));
 	memcpy(q, &h, sizeof(q));
-	/* 15 of 16 dwords: nothing is submitted yet */
-	for (i = 0; i < 15; i++)
-		portal[order[i]] = q[order[i]];
+	for (i = 0; i < 7; i++)
+		portal[i] = q[i];
 	msleep(QUIET_MS);
 	ASSERT_EQ(0, cr_status(C, 0)) TH_LOG("submitted before complete");
 	ASSERT_EQ(V(0), V(wq_occupancy(D, WQ_MAIN)));
-	portal[order[15]] = q[order[15]];
+	portal[7] = q[7];
 	EXPECT_STATUS(DSA_COMP_SUCCESS, C, 0);
 	ASSERT_SAME(PG(P_DST)->va, PG(P_SRC)->va, 1000);
+	swerr_read(D, &e);
+	ASSERT_EQ(V(0), V(e.valid));
+}
+
+/* Stores out of order are no descriptor: dropped and logged, not run. */
+TEST_F(dsa, portal_stores_out_of_order)
+{
+	volatile uint64_t *portal = portal_slot(D, 0);
+	uint64_t q[DSA_DESC_SIZE / 8];
+	struct dsa_hw_desc h;
+	int i;
+
+	desc_init(&h, DSA_OPCODE_NOOP, IDXD_OP_FLAG_CRAV | IDXD_OP_FLAG_RCR,
+		  cr_pa(C, 0));
+	memcpy(q, &h, sizeof(q));
+	for (i = 7; i >= 0; i--)
+		portal[i] = q[i];
+	expect_portal_discard(_metadata, C, 0);
+	/* the portal takes the next descriptor as if nothing happened */
+	marker(_metadata, C, WQ_MAIN, 1);
+	ASSERT_EQ(0, cr_status(C, 0));
+}
+
+/* 4-byte stores are no part of a descriptor. */
+TEST_F(dsa, portal_4byte_stores)
+{
+	volatile uint32_t *portal = (volatile uint32_t *)portal_slot(D, 0);
+	uint32_t q[DSA_DESC_SIZE / 4];
+	struct dsa_hw_desc h;
+	int i;
+
+	desc_init(&h, DSA_OPCODE_NOOP, IDXD_OP_FLAG_CRAV | IDXD_OP_FLAG_RCR,
+		  cr_pa(C, 0));
+	memcpy(q, &h, sizeof(q));
+	for (i = 0; i < 16; i++)
+		portal[i] = q[i];
+	expect_portal_discard(_metadata, C, 0);
+}
+
+/*
+ * A descriptor half-written by one vCPU and finished by another (here:
+ * the writer moves) is not taken, even with the stores in order; nor is
+ * the first half of one abandoned for another slot.
+ */
+TEST_F(dsa, portal_stores_interleaved)
+{
+	volatile uint64_t *portal = portal_slot(D, 0);
+	uint64_t q[DSA_DESC_SIZE / 8];
+	struct dsa_hw_desc h;
+	cpu_set_t set;
+	int i;
+
+	REQUIRE(sysconf(_SC_NPROCESSORS_ONLN) >= 2, "one CPU");
+	desc_init(&h, DSA_OPCODE_NOOP, IDXD_OP_FLAG_CRAV | IDXD_OP_FLAG_RCR,
+		  cr_pa(C, 0));
+	memcpy(q, &h, sizeof(q));
+	for (i = 0; i < 4; i++)
+		portal[i] = q[i];
+	CPU_ZERO(&set);
+	CPU_SET(1, &set);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(set), &set));
+	ASSERT_EQ(1, sched_getcpu());
+	for (i = 4; i < 8; i++)
+		portal[i] = q[i];
+	expect_portal_discard(_metadata, C, 0);
+
+	/* half a descriptor in slot 1, then a whole one in slot 2 */
+	desc_init(&h, DSA_OPCODE_NOOP, IDXD_OP_FLAG_CRAV | IDXD_OP_FLAG_RCR,
+		  cr_pa(C, 1));
+	memcpy(q, &h, sizeof(q));
+	for (i = 0; i < 4; i++)
+		portal_slot(D, 1)[i] = q[i];
+	desc_init(&h, DSA_OPCODE_NOOP, IDXD_OP_FLAG_CRAV | IDXD_OP_FLAG_RCR,
+		  cr_pa(C, 2));
+	memcpy(q, &h, sizeof(q));
+	for (i = 0; i < 8; i++)
+		portal_slot(D, 2)[i] = q[i];
+	EXPECT_STATUS(DSA_COMP_SUCCESS, C, 2);
+	expect_portal_discard(_metadata, C, 1);
 }
 
 TEST_F(dsa, wq_mask_operand)
@@ -3697,6 +3817,48 @@ TEST_F(dsa_cfg, evl_full_falls_back_to_swerr)
 	ASSERT_EQ(V(1), V(e.valid));
 	ASSERT_EQ(V(0x77), V(e.error));
 	ASSERT_EQ(V(IDXD_EVL_SIZE_MIN - 1), V(evl_status(D).tail));
+}
+
+/*
+ * A batch member whose record cannot be written: the entry carries the
+ * batch (index, identifier, first error), the interrupt it asked for and
+ * the record itself, which software writes in the device's stead.
+ */
+TEST_F(dsa_cfg, evl_lost_record_entry)
+{
+	volatile struct evl_entry *log = (void *)PG(P_SPARE)->va;
+	struct dsa_hw_desc *list = list_va(C), h;
+	uint64_t nomem;
+
+	REQUIRE(find_no_memory_addr(&nomem),
+		"no unclaimed physical address found");
+	evl_enable(D, PG(P_SPARE)->pa, IDXD_EVL_SIZE_MIN);
+	configure_default(_metadata, D);
+	desc_init(&list[0], DSA_OPCODE_NOOP, 0, 0);
+	desc_init(&list[1], DSA_OPCODE_NOOP,
+		  IDXD_OP_FLAG_CRAV | IDXD_OP_FLAG_RCR | IDXD_OP_FLAG_RCI,
+		  nomem);
+	list[1].int_handle = 0x3ff;
+	batch_desc(&h, PG(P_LIST)->pa, 2, cr_pa(C, 0));
+	RUN_EXPECT(DSA_COMP_BATCH_FAIL, C, WQ_MAIN, &h, 0);
+	ASSERT_TRUE(POLL(evl_status(D).tail == 1));
+	ASSERT_EQ(V(DSA_COMP_CRA_XLAT), V(log[0].head.error));
+	ASSERT_EQ(V(1), V(log[0].head.fault_rw));
+	ASSERT_EQ(V(nomem), V(log[0].head.fault_addr));
+	ASSERT_EQ(V(1), V(log[0].head.batch));
+	ASSERT_EQ(V(1), V(log[0].head.batch_idx));
+	ASSERT_EQ(V(1), V(log[0].head.err_info_valid));
+	ASSERT_EQ(V(0x3ff), V(log[0].head.int_handle));
+	ASSERT_EQ(V(1), V(log[0].head.rci));
+	ASSERT_EQ(V(1), V(log[0].head.rcr));
+	ASSERT_EQ(V(1), V(log[0].head.first_err_in_batch));
+	/* the record the member should have had: its handle was never granted */
+	ASSERT_EQ(V(DSA_COMP_INT_HANDLE_INVAL), V(log[0].cr.status));
+	/* a second batch has its own identifier */
+	batch_desc(&h, PG(P_LIST)->pa, 2, cr_pa(C, 1));
+	RUN_EXPECT(DSA_COMP_BATCH_FAIL, C, WQ_MAIN, &h, 1);
+	ASSERT_TRUE(POLL(evl_status(D).tail == 2));
+	ASSERT_NE(V(log[0].head.batch_id), V(log[1].head.batch_id));
 }
 
 /* ================================================================== */

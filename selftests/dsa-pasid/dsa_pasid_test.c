@@ -145,7 +145,7 @@ static int dsa_memmove(struct pasid_test *t, u8 seed)
 	memset(comp, 0, sizeof(*comp));
 	/* descriptor contents visible to the device before the portal write */
 	wmb();
-	__iowrite64_copy(t->portal, &desc, sizeof(desc) / sizeof(u64));
+	movdir64b_io(t->portal, &desc);
 
 	timeout = jiffies + msecs_to_jiffies(TEST_DESC_TIMEOUT_MS);
 	while (!READ_ONCE(comp->status)) {

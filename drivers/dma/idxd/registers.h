@@ -281,6 +281,26 @@ enum idxd_cmdsts_err {
 /* CMDCAP: bit n set when command n is supported. */
 #define IDXD_CMDCAP_OFFSET		0xb0
 
+/*
+ * Bytes 12-15 of SWERR and of an event log entry, valid when
+ * err_info_valid is set: the invalid flags of error 0x11; for 0x19 and
+ * 0x1a the interrupt the descriptor asked for, and whether it asked for
+ * a record; for a fault, which operand faulted.
+ */
+#define IDXD_ERR_INFO							\
+	union {								\
+		u32 invalid_flags;					\
+		struct {						\
+			u16 int_handle;					\
+			u16 rci:1;					\
+			u16 ims:1;					\
+			u16 rcr:1;					\
+			u16 first_err_in_batch:1;			\
+			u16 rsvd_info:9;				\
+			u16 operand_id:3;				\
+		};							\
+	}
+
 #define IDXD_SWERR_OFFSET		0xc0
 #define IDXD_SWERR_VALID		0x00000001
 #define IDXD_SWERR_OVERFLOW		0x00000002
@@ -294,7 +314,7 @@ union sw_err_reg {
 		u64 batch:1;
 		u64 fault_rw:1;
 		u64 priv:1;
-		u64 rsvd:1;
+		u64 err_info_valid:1;
 		u64 error:8;
 		u64 wq_idx:8;
 		u64 rsvd2:8;
@@ -302,9 +322,9 @@ union sw_err_reg {
 		u64 pasid:20;
 		u64 rsvd3:4;
 
-		u64 batch_idx:16;
-		u64 rsvd4:16;
-		u64 invalid_flags:32;
+		u16 batch_idx;
+		u16 rsvd4;
+		IDXD_ERR_INFO;
 
 		u64 fault_addr;
 
@@ -322,6 +342,7 @@ enum idxd_swerr_code {
 	IDXD_SWERR_WQ_NOT_ENABLED = 0x30,	/* portal of a disabled WQ */
 	IDXD_SWERR_DWQ_FULL = 0x31,		/* dedicated WQ full: dropped */
 	IDXD_SWERR_CMD_ACTIVE = 0x32,		/* command while one is active */
+	IDXD_SWERR_PORTAL_PARTIAL = 0x33,	/* portal stores not one desc */
 };
 
 /* Event log: where errors go instead of SWERR while GENCFG.evl_en is set */
@@ -382,7 +403,7 @@ struct idxd_evl_entry_head {
 
 	u16 batch_idx;
 	u16 rsvd3;
-	u32 invalid_flags;
+	IDXD_ERR_INFO;
 
 	u64 fault_addr;
 	u64 rsvd5;

@@ -141,7 +141,41 @@ static bool dsa_job_abandoned(const DsaJob *job)
            qatomic_read(&job->dev->wqs[job->wq].abort_gen) != job->abort_gen;
 }
 
+/*
+ * Bytes 12-15 of the error: the flags that were invalid, or the interrupt
+ * and the record the descriptor asked for (what software must do in the
+ * device's stead when the record was lost).
+ */
+static void dsa_job_err_info(const DsaJob *job, uint8_t status,
+                             const struct dsa_completion_record *cr,
+                             union sw_err_reg *err)
+{
+    uint32_t flags = job->desc.flags;
+
+    switch (status) {
+    case DSA_COMP_INVALID_FLAGS:
+        err->invalid_flags = cr->invalid_flags;
+        break;
+    case DSA_COMP_INT_HANDLE_INVAL:
+    case DSA_COMP_CRA_XLAT:
+        err->int_handle = job->desc.int_handle;
+        err->rci = !!(flags & IDXD_OP_FLAG_RCI);
+        err->ims = job->irq_type == IDXD_IRQ_IMS;
+        err->rcr = !!(flags & IDXD_OP_FLAG_RCR);
+        err->first_err_in_batch = job->in_batch && job->first_err;
+        break;
+    default:
+        return;
+    }
+    err->err_info_valid = 1;
+}
+
+/*
+ * Log error @code of @job, which faulted at @fault_addr; @cr is the record
+ * the descriptor did not get, which only an event log entry carries.
+ */
 static void dsa_job_swerr(DsaState *s, const DsaJob *job, uint8_t code,
+                          uint64_t fault_addr,
                           const struct dsa_completion_record *cr)
 {
     union sw_err_reg err = { };
@@ -156,13 +190,11 @@ static void dsa_job_swerr(DsaState *s, const DsaJob *job, uint8_t code,
     err.operation = job->desc.opcode;
     err.priv = job->priv;
     err.pasid = job->pasid;
-    if (cr) {
-        err.invalid_flags = cr->invalid_flags;
-        err.fault_addr = cr->fault_addr;
-    }
+    err.fault_addr = fault_addr;
+    dsa_job_err_info(job, err.error, cr, &err);
     qemu_mutex_lock_iothread();
     if (!dsa_job_abandoned(job)) {
-        dsa_swerr_record(s, &err);
+        dsa_error_log(s, &err, job->batch_id, cr);
     }
     qemu_mutex_unlock_iothread();
 }
@@ -215,19 +247,15 @@ static void dsa_complete(DsaState *s, const DsaJob *job,
     if ((flags & IDXD_OP_FLAG_RCR) ||
         ((flags & IDXD_OP_FLAG_CRAV) && cr->status != DSA_COMP_SUCCESS)) {
         if (!(flags & IDXD_OP_FLAG_CRAV)) {
-            dsa_job_swerr(s, job, cr->status, cr);
+            dsa_job_swerr(s, job, cr->status, cr->fault_addr, cr);
         } else if (!dsa_write_record(job, cr)) {
             /* the fault is the record's own, a write; nothing is signalled */
-            struct dsa_completion_record lost = {
-                .fault_addr = job->desc.completion_addr,
-            };
-
             dsa_job_swerr(s, job, DSA_COMP_CRA_XLAT | DSA_COMP_STATUS_WRITE,
-                          &lost);
+                          job->desc.completion_addr, cr);
             record_lost = true;
         }
     } else if (error) {
-        dsa_job_swerr(s, job, cr->status, cr);
+        dsa_job_swerr(s, job, cr->status, cr->fault_addr, cr);
     }
 
     qemu_mutex_lock_iothread();
@@ -261,7 +289,8 @@ uint8_t dsa_run_job(DsaState *s, DsaJob *job)
 
     if ((job->desc.flags & IDXD_OP_FLAG_CRAV) &&
         job->desc.completion_addr % DSA_COMP_RECORD_ALIGN) {
-        dsa_job_swerr(s, job, DSA_COMP_CRA_ALIGN, NULL);
+        cr.status = DSA_COMP_CRA_ALIGN;
+        dsa_job_swerr(s, job, DSA_COMP_CRA_ALIGN, 0, &cr);
         return DSA_COMP_CRA_ALIGN;
     }
     status = dsa_check_desc(s, job, &cr);

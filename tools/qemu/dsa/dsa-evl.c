@@ -19,7 +19,14 @@ static uint32_t dsa_evl_size(DsaState *s)
     return MAX(s->evlcfg.size, IDXD_EVL_SIZE_MIN);
 }
 
-static void dsa_evl_fill(const union sw_err_reg *err,
+/*
+ * The entry holds what SWERR would, the batch identifier, and the record
+ * the descriptor could not write (for 0x1a, the one software must write
+ * for it); an error that is no descriptor's gets a record holding only
+ * the code and the address.
+ */
+static void dsa_evl_fill(const union sw_err_reg *err, uint8_t batch_id,
+                         const struct dsa_completion_record *rec,
                          struct idxd_evl_entry_head *e,
                          struct dsa_completion_record *cr)
 {
@@ -28,18 +35,25 @@ static void dsa_evl_fill(const union sw_err_reg *err,
     e->batch = err->batch;
     e->fault_rw = err->fault_rw;
     e->priv = err->priv;
+    e->err_info_valid = err->err_info_valid;
     e->error = err->error;
     e->wq_idx = err->wq_idx;
+    e->batch_id = err->batch ? batch_id : 0;
     e->operation = err->operation;
     e->pasid = err->pasid;
     e->batch_idx = err->batch_idx;
     e->invalid_flags = err->invalid_flags;
     e->fault_addr = err->fault_addr;
+    if (rec) {
+        *cr = *rec;
+        return;
+    }
     cr->status = err->error;
     cr->fault_addr = err->fault_addr;
 }
 
-bool dsa_evl_log(DsaState *s, const union sw_err_reg *err)
+bool dsa_evl_log(DsaState *s, const union sw_err_reg *err, uint8_t batch_id,
+                 const struct dsa_completion_record *cr)
 {
     struct {
         struct idxd_evl_entry_head head;
@@ -56,7 +70,7 @@ bool dsa_evl_log(DsaState *s, const union sw_err_reg *err)
     as = dsa_dma_as(s, s->evlcfg.pasid_en, s->evlcfg.pasid);
     addr = ((uint64_t)s->evlcfg.base_addr << 12) +
            (uint64_t)tail * IDXD_EVL_ENTRY_SIZE;
-    dsa_evl_fill(err, &entry.head, &entry.cr);
+    dsa_evl_fill(err, batch_id, cr, &entry.head, &entry.cr);
     if (!as || dma_memory_write(as, addr, &entry, sizeof(entry),
                                 MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
         return false;

@@ -55,12 +55,14 @@ void dsa_irq_completion(DsaState *s, const DsaJob *job)
 }
 
 /*
- * An enabled event log takes the error; else SWERR keeps the first error
- * and later ones only mark the overflow.
+ * An enabled event log takes the error, with the batch identifier and the
+ * completion record (@cr, or NULL) that only its entries hold; else SWERR
+ * keeps the first error and later ones only mark the overflow.
  */
-void dsa_swerr_record(DsaState *s, const union sw_err_reg *err)
+void dsa_error_log(DsaState *s, const union sw_err_reg *err, uint8_t batch_id,
+                   const struct dsa_completion_record *cr)
 {
-    if (dsa_evl_log(s, err)) {
+    if (dsa_evl_log(s, err, batch_id, cr)) {
         return;
     }
     if (s->swerr.valid) {
@@ -73,6 +75,12 @@ void dsa_swerr_record(DsaState *s, const union sw_err_reg *err)
     if (s->genctrl.softerr_int_en) {
         dsa_irq_misc(s, IDXD_INTC_ERR);
     }
+}
+
+/* An error that is no descriptor's: nothing but what @err says. */
+void dsa_swerr_record(DsaState *s, const union sw_err_reg *err)
+{
+    dsa_error_log(s, err, 0, NULL);
 }
 
 void dsa_halt(DsaState *s)

@@ -225,6 +225,7 @@ static uint8_t dsa_op_batch(DsaState *s, const DsaJob *job,
     const struct dsa_hw_desc *d = &job->desc;
     uint32_t i, ok = 0;
     bool failed = false;
+    uint8_t batch_id = qatomic_fetch_inc(&s->batch_ids);
     DsaJob member;
     uint8_t status;
 
@@ -232,6 +233,8 @@ static uint8_t dsa_op_batch(DsaState *s, const DsaJob *job,
         member = *job;
         member.in_batch = true;
         member.batch_idx = i;
+        member.batch_id = batch_id;
+        member.first_err = !failed;
         if (!dsa_read(job, d->desc_list_addr + i * DSA_DESC_SIZE,
                       member.raw, DSA_DESC_SIZE)) {
             cr->descs_completed = ok;

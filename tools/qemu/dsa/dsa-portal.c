@@ -6,13 +6,17 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
  * BAR2 holds four portal pages per WQ.  Silicon takes a descriptor as one
- * 64-byte MOVDIR64B store; TCG has no such instruction, so a descriptor
- * may also arrive as aligned 4- or 8-byte stores into one 64-byte slot and
- * is submitted once all of its bytes are written.
+ * 64-byte MOVDIR64B store.  Our TCG's MOVDIR64B reaches the portal as
+ * eight 8-byte stores in order, made with the BQL held; so does a driver
+ * that writes the descriptor with plain stores, unless another vCPU's
+ * store comes in between.  A descriptor is therefore accepted only as
+ * one writer's eight stores in order; anything else is discarded and
+ * logged, never submitted half-overwritten.
  */
 
 #include "qemu/osdep.h"
 #include "qemu/log.h"
+#include "hw/core/cpu.h"
 #include "dsa.h"
 
 void dsa_wq_reset_queue(DsaWq *wq)
@@ -112,6 +116,37 @@ static uint64_t dsa_portal_read(void *opaque, hwaddr addr, unsigned size)
     return 0;
 }
 
+/*
+ * Stores that make no descriptor: what was assembled is dropped, and
+ * SWERR says so once (code 0x33, the model's choice beside 0x30-0x32).
+ */
+static void dsa_portal_discard(DsaState *s, int wq, DsaPortalSlot *ps,
+                               hwaddr addr, unsigned size)
+{
+    union sw_err_reg err = { };
+
+    qemu_log_mask(LOG_GUEST_ERROR, "intel-dsa: WQ %d: %u-byte portal store "
+                  "at 0x%" HWADDR_PRIx " is no part of one writer's "
+                  "descriptor: %u bytes assembled, dropped\n",
+                  wq, size, addr, ps->next);
+    ps->next = 0;
+    err.wq_idx_valid = 1;
+    err.wq_idx = wq;
+    err.error = IDXD_SWERR_PORTAL_PARTIAL;
+    dsa_swerr_record(s, &err);
+    dsa_perf_count(s, DSA_PERF_CAT_WQ, DSA_PERF_WQ_DROPPED, 1);
+}
+
+/* The next of one writer's eight in-order 8-byte stores to one slot. */
+static bool dsa_portal_in_order(const DsaPortalSlot *ps, int slot, int writer,
+                                uint32_t off, unsigned size)
+{
+    if (size != 8 || off != ps->next) {
+        return false;
+    }
+    return !ps->next || (ps->slot == slot && ps->writer == writer);
+}
+
 static void dsa_portal_write(void *opaque, hwaddr addr, uint64_t val,
                              unsigned size)
 {
@@ -121,6 +156,7 @@ static void dsa_portal_write(void *opaque, hwaddr addr, uint64_t val,
     uint32_t portal = page % IDXD_PORTALS_PER_WQ;
     uint32_t off = addr % DSA_DESC_SIZE;
     int slot = (addr % IDXD_PORTAL_SIZE) / DSA_DESC_SIZE;
+    int writer = current_cpu ? current_cpu->cpu_index : -1;
     DsaPortalSlot *ps;
 
     if (wq >= s->num_wqs) {
@@ -129,20 +165,19 @@ static void dsa_portal_write(void *opaque, hwaddr addr, uint64_t val,
         return;
     }
     ps = &s->wqs[wq].portal[portal];
-    if (ps->written && ps->slot != slot) {
-        qemu_log_mask(LOG_GUEST_ERROR, "intel-dsa: WQ %u: incomplete "
-                      "descriptor discarded\n", wq);
-        ps->written = 0;
+    if (!dsa_portal_in_order(ps, slot, writer, off, size)) {
+        dsa_portal_discard(s, wq, ps, addr, size);
+        /* a store that begins a descriptor begins the next one */
+        if (size != 8 || off) {
+            return;
+        }
     }
     ps->slot = slot;
-    if (size == 8) {
-        stq_le_p(ps->raw + off, val);
-    } else {
-        stl_le_p(ps->raw + off, val);
-    }
-    ps->written |= MAKE_64BIT_MASK(off, size);
-    if (ps->written == UINT64_MAX) {
-        ps->written = 0;
+    ps->writer = writer;
+    stq_le_p(ps->raw + off, val);
+    ps->next += size;
+    if (ps->next == DSA_DESC_SIZE) {
+        ps->next = 0;
         dsa_submit(s, wq, portal, ps->raw);
     }
 }

@@ -42,8 +42,9 @@ typedef struct DsaQueuedDesc {
 /* The 64 bytes of a descriptor being assembled from portal stores. */
 typedef struct DsaPortalSlot {
     uint8_t raw[DSA_DESC_SIZE];
-    uint64_t written;               /* one bit per byte received */
+    uint32_t next;                  /* bytes received, in order */
     int slot;                       /* 64-byte slot within the page */
+    int writer;                     /* the vCPU storing them, -1 if none */
 } DsaPortalSlot;
 
 typedef struct DsaWq {
@@ -77,6 +78,8 @@ typedef struct DsaJob {
     AddressSpace *as;               /* resolved with the BQL held */
     bool in_batch;
     uint16_t batch_idx;
+    uint8_t batch_id;               /* the batch's, for the event log */
+    bool first_err;                 /* no earlier member of its batch failed */
     DsaState *dev;
     uint32_t gen;                   /* dev->reset_gen when it was taken */
     uint32_t abort_gen;             /* its WQ's abort_gen then */
@@ -154,6 +157,7 @@ struct DsaState {
      * WQ's abort_gen.
      */
     uint32_t reset_gen;
+    uint32_t batch_ids;             /* the next batch's identifier */
 
     /* performance monitor */
     uint64_t perf_cfg[DSA_PERF_COUNTERS];
@@ -213,10 +217,13 @@ MemTxResult dsa_dma_rw(const DsaJob *job, uint64_t addr, void *buf,
 void dsa_irq_misc(DsaState *s, uint32_t cause);
 void dsa_irq_completion(DsaState *s, const DsaJob *job);
 void dsa_swerr_record(DsaState *s, const union sw_err_reg *err);
+void dsa_error_log(DsaState *s, const union sw_err_reg *err, uint8_t batch_id,
+                   const struct dsa_completion_record *cr);
 void dsa_halt(DsaState *s);
 
 /* dsa-evl.c: with the BQL held */
-bool dsa_evl_log(DsaState *s, const union sw_err_reg *err);
+bool dsa_evl_log(DsaState *s, const union sw_err_reg *err, uint8_t batch_id,
+                 const struct dsa_completion_record *cr);
 uint64_t dsa_evl_read(DsaState *s, hwaddr reg);
 void dsa_evl_write(DsaState *s, hwaddr reg, uint64_t val, uint64_t mask);
 void dsa_evl_reset(DsaState *s);
