@@ -180,9 +180,9 @@ static void relax(unsigned int iter)
 		usleep(100);
 }
 
-/* Evaluates @cond until it holds or POLL_MS pass; true if it held. */
-#define POLL(cond) ({							\
-	uint64_t __end = now_ms() + POLL_MS;				\
+/* Evaluates @cond until it holds or @ms pass; true if it held. */
+#define POLL_FOR(ms, cond) ({						\
+	uint64_t __end = now_ms() + (ms);				\
 	unsigned int __i = 0;						\
 	bool __ok;							\
 									\
@@ -190,6 +190,8 @@ static void relax(unsigned int iter)
 		relax(__i++);						\
 	__ok;								\
 })
+
+#define POLL(cond)	POLL_FOR(POLL_MS, cond)
 
 static void msleep(unsigned int ms)
 {
@@ -755,6 +757,17 @@ static bool find_ram_end(uint64_t *end)
 /* ------------------------------------------------------------------ */
 /* Fixture plumbing                                                     */
 
+/* Nothing held, slowed or armed to fail: what a test may have left. */
+static void test_window_quiet(const struct dsa_dev *d)
+{
+	tb_wr(d, DSA_TEST_HOLD, 0);
+	tb_wr(d, DSA_TEST_DELAY_US, 0);
+	if (tb_rd(d, DSA_TEST_FAIL_DESC))
+		tb_wr(d, DSA_TEST_FAIL_DESC, 0);
+	if (tb_rd(d, DSA_TEST_FAIL_CMD))
+		tb_wr(d, DSA_TEST_FAIL_CMD, 0);
+}
+
 static void dsa_open(struct __test_metadata *_metadata, struct dsa_dev *d,
 		     const char *bdf)
 {
@@ -807,13 +820,8 @@ static void dsa_open(struct __test_metadata *_metadata, struct dsa_dev *d,
 	d->bar4 = map_resource(d, DSA_TEST_BAR, &d->bar4_size);
 	if (d->bar4 && tb_rd(d, DSA_TEST_MAGIC) != DSA_TEST_MAGIC_VALUE)
 		d->bar4 = NULL;
-	if (d->bar4) {
-		tb_wr(d, DSA_TEST_HOLD, 0);
-		if (tb_rd(d, DSA_TEST_FAIL_DESC))
-			tb_wr(d, DSA_TEST_FAIL_DESC, 0);
-		if (tb_rd(d, DSA_TEST_FAIL_CMD))
-			tb_wr(d, DSA_TEST_FAIL_CMD, 0);
-	}
+	if (d->bar4)
+		test_window_quiet(d);
 
 	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, d, IDXD_CMD_RESET_DEVICE, 0);
 
@@ -899,13 +907,8 @@ static void ctx_teardown(struct ctx *c)
 
 	if (d->cfg_fd < 0)
 		return;
-	if (d->bar4) {
-		tb_wr(d, DSA_TEST_HOLD, 0);
-		if (tb_rd(d, DSA_TEST_FAIL_DESC))
-			tb_wr(d, DSA_TEST_FAIL_DESC, 0);
-		if (tb_rd(d, DSA_TEST_FAIL_CMD))
-			tb_wr(d, DSA_TEST_FAIL_CMD, 0);
-	}
+	if (d->bar4)
+		test_window_quiet(d);
 	if (d->bar0) {
 		/* wait out a command a failed test left running */
 		cmd_idle(d);
@@ -3859,6 +3862,157 @@ TEST_F(dsa_cfg, evl_lost_record_entry)
 	RUN_EXPECT(DSA_COMP_BATCH_FAIL, C, WQ_MAIN, &h, 1);
 	ASSERT_TRUE(POLL(evl_status(D).tail == 2));
 	ASSERT_NE(V(log[0].head.batch_id), V(log[1].head.batch_id));
+}
+
+/* ================================================================== */
+/* Engines and the command unit                                         */
+
+/* Longer than POLL_MS: a command or a completion that waits fails. */
+#define SLOW_US		5000000
+
+/*
+ * WQ 0 (transfers up to 2 GiB) and WQ 1: in one group with one engine,
+ * or each in a group of its own with an engine each.
+ */
+static void config_two_wqs(struct __test_metadata *_metadata,
+			   const struct dsa_dev *d, bool one_group)
+{
+	if (one_group) {
+		grp_setup(d, 0, 0x3, 0x1, 0);
+	} else {
+		grp_setup(d, 0, 0x1, 0x1, 0);
+		grp_setup(d, 1, 0x2, 0x2, 0);
+	}
+	wq_setup(d, 0, 8, 1, 31, BATCH_SHIFT);
+	wq_setup(d, 1, 8, 1, XFER_SHIFT, BATCH_SHIFT);
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, d, IDXD_CMD_ENABLE_DEVICE, 0);
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, d, IDXD_CMD_ENABLE_WQ, 0);
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, d, IDXD_CMD_ENABLE_WQ, 1);
+}
+
+/*
+ * A NOOP with its record in slot @i that occupies its engine for SLOW_US
+ * (the window's delay, taken with the descriptor; off again once taken).
+ */
+static void submit_slow(struct __test_metadata *_metadata, struct ctx *c,
+			int wq, int i)
+{
+	struct dsa_hw_desc h;
+
+	tb_wr(&c->d, DSA_TEST_DELAY_US, SLOW_US);
+	desc_init(&h, DSA_OPCODE_NOOP, IDXD_OP_FLAG_CRAV | IDXD_OP_FLAG_RCR,
+		  cr_pa(c, i));
+	dsa_submit(&c->d, wq, IDXD_IRQ_MSIX, &h);
+	ASSERT_TRUE(POLL(!tb_rd(&c->d, DSA_TEST_QUEUED)));
+	tb_wr(&c->d, DSA_TEST_DELAY_US, 0);
+}
+
+/*
+ * Commands do not wait for descriptors they do not drain; an abort
+ * abandons the one in flight (no record, ever) and the WQ works on.
+ */
+TEST_F(dsa_cfg, cmd_not_delayed_by_engine)
+{
+	REQUIRE_TEST_BAR(C);
+	config_two_wqs(_metadata, D, true);
+	submit_slow(_metadata, C, 0, 0);
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_REQUEST_INT_HANDLE, 3);
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_DISABLE_WQ,
+		   idxd_cmd_wq_operand(1));
+	ASSERT_EQ(0, cr_status(C, 0)) TH_LOG("the slow descriptor completed");
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_ABORT_WQ,
+		   idxd_cmd_wq_operand(0));
+	marker(_metadata, C, 0, 1);
+	msleep(QUIET_MS);
+	ASSERT_EQ(0, cr_status(C, 0)) TH_LOG("an aborted descriptor completed");
+}
+
+/* RESET_WQ abandons the descriptor in flight as well. */
+TEST_F(dsa_cfg, reset_wq_abandons_in_flight)
+{
+	REQUIRE_TEST_BAR(C);
+	config_two_wqs(_metadata, D, true);
+	submit_slow(_metadata, C, 0, 0);
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_RESET_WQ,
+		   idxd_cmd_wq_operand(0));
+	ASSERT_EQ(V(IDXD_WQ_DEV_DISABLED), V(wq_state(D, 0)));
+	msleep(QUIET_MS);
+	ASSERT_EQ(0, cr_status(C, 0)) TH_LOG("a reset WQ's descriptor completed");
+}
+
+/* Each group has its engine: one group's long work does not stop another. */
+TEST_F(dsa_cfg, groups_run_in_parallel)
+{
+	struct dsa_hw_desc h;
+
+	REQUIRE_TEST_BAR(C);
+	config_two_wqs(_metadata, D, false);
+	submit_slow(_metadata, C, 0, 0);
+	desc_init(&h, DSA_OPCODE_NOOP, IDXD_OP_FLAG_CRAV | IDXD_OP_FLAG_RCR,
+		  cr_pa(C, 1));
+	RUN_EXPECT(DSA_COMP_SUCCESS, C, 1, &h, 1);
+	ASSERT_EQ(0, cr_status(C, 0)) TH_LOG("the slow descriptor completed");
+}
+
+/*
+ * Within a group the engine runs a huge transfer in bounded steps, taking
+ * the group's WQs in turn: a NOOP behind another WQ's 256 MiB CRC
+ * completes first, and the CRC completes too.
+ */
+TEST_F(dsa_cfg, group_shares_engine_fairly)
+{
+	const uint64_t base = 16ULL << 20, len = 256ULL << 20;
+	struct dsa_hw_desc big, h;
+	uint64_t end;
+	uint8_t st;
+
+	REQUIRE(find_ram_end(&end) && end >= base + len,
+		"less than 272 MiB of RAM below 4 GiB");
+	config_two_wqs(_metadata, D, true);
+	desc_init(&big, DSA_OPCODE_CRCGEN, IDXD_OP_FLAG_CRAV | IDXD_OP_FLAG_RCR,
+		  cr_pa(C, 0));
+	big.src_addr = base;
+	big.xfer_size = len;
+	desc_init(&h, DSA_OPCODE_NOOP, IDXD_OP_FLAG_CRAV | IDXD_OP_FLAG_RCR,
+		  cr_pa(C, 1));
+	dsa_submit(D, 0, IDXD_IRQ_MSIX, &big);
+	dsa_submit(D, 1, IDXD_IRQ_MSIX, &h);
+	EXPECT_STATUS(DSA_COMP_SUCCESS, C, 1);
+	ASSERT_EQ(0, cr_status(C, 0)) TH_LOG("the CRC ran to its end first");
+	ASSERT_TRUE(POLL_FOR(30000, (st = cr_status(C, 0)) != 0));
+	ASSERT_EQ(V(DSA_COMP_SUCCESS), V(st));
+}
+
+/*
+ * A function reset while DISABLE_WQ drains ends the command: CMDSTS is
+ * idle and says nothing, no command interrupt comes later, and the
+ * abandoned descriptor writes no record.
+ */
+TEST_F(dsa, flr_during_drain)
+{
+	union idxd_command_reg cmd = { .bits = 0 };
+	char path[128];
+	int fd;
+
+	REQUIRE_TEST_BAR(C);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/reset",
+		 dsa_bdf());
+	fd = open(path, O_WRONLY);
+	REQUIRE(fd >= 0, "no reset file for the device");
+	submit_slow(_metadata, C, WQ_MAIN, 0);
+	cmd.cmd = IDXD_CMD_DISABLE_WQ;
+	cmd.operand = idxd_cmd_wq_operand(WQ_MAIN);
+	cmd.int_req = 1;
+	wr32(D, IDXD_CMD_OFFSET, cmd.bits);
+	msleep(100);
+	ASSERT_NE(0U, rd32(D, IDXD_CMDSTS_OFFSET) & IDXD_CMDSTS_ACTIVE);
+	ASSERT_EQ(1, write(fd, "1", 1)) TH_LOG("FLR: %s", strerror(errno));
+	close(fd);
+	msleep(QUIET_MS);
+	ASSERT_EQ(0U, rd32(D, IDXD_CMDSTS_OFFSET));
+	ASSERT_EQ(0U, rd32(D, IDXD_INTCAUSE_OFFSET));
+	ASSERT_EQ(V(IDXD_DEVICE_STATE_DISABLED), V(gensts_state(D)));
+	ASSERT_EQ(0, cr_status(C, 0)) TH_LOG("an abandoned descriptor completed");
 }
 
 /* ================================================================== */

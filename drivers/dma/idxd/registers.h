@@ -281,26 +281,6 @@ enum idxd_cmdsts_err {
 /* CMDCAP: bit n set when command n is supported. */
 #define IDXD_CMDCAP_OFFSET		0xb0
 
-/*
- * Bytes 12-15 of SWERR and of an event log entry, valid when
- * err_info_valid is set: the invalid flags of error 0x11; for 0x19 and
- * 0x1a the interrupt the descriptor asked for, and whether it asked for
- * a record; for a fault, which operand faulted.
- */
-#define IDXD_ERR_INFO							\
-	union {								\
-		u32 invalid_flags;					\
-		struct {						\
-			u16 int_handle;					\
-			u16 rci:1;					\
-			u16 ims:1;					\
-			u16 rcr:1;					\
-			u16 first_err_in_batch:1;			\
-			u16 rsvd_info:9;				\
-			u16 operand_id:3;				\
-		};							\
-	}
-
 #define IDXD_SWERR_OFFSET		0xc0
 #define IDXD_SWERR_VALID		0x00000001
 #define IDXD_SWERR_OVERFLOW		0x00000002
@@ -324,7 +304,19 @@ union sw_err_reg {
 
 		u16 batch_idx;
 		u16 rsvd4;
-		IDXD_ERR_INFO;
+		union {
+			/* valid with err_info_valid; see qemu-model.rst */
+			u32 invalid_flags;		/* error 0x11 */
+			struct {			/* 0x19, 0x1a, faults */
+				u16 int_handle;
+				u16 rci:1;
+				u16 ims:1;
+				u16 rcr:1;
+				u16 first_err_in_batch:1;
+				u16 rsvd_info:9;
+				u16 operand_id:3;
+			};
+		};
 
 		u64 fault_addr;
 
@@ -403,7 +395,19 @@ struct idxd_evl_entry_head {
 
 	u16 batch_idx;
 	u16 rsvd3;
-	IDXD_ERR_INFO;
+	union {
+		/* valid with err_info_valid; see qemu-model.rst */
+		u32 invalid_flags;		/* error 0x11 */
+		struct {			/* 0x19, 0x1a, faults */
+			u16 int_handle;
+			u16 rci:1;
+			u16 ims:1;
+			u16 rcr:1;
+			u16 first_err_in_batch:1;
+			u16 rsvd_info:9;
+			u16 operand_id:3;
+		};
+	};
 
 	u64 fault_addr;
 	u64 rsvd5;

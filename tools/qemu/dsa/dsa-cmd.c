@@ -5,12 +5,14 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
- * A write to CMD only latches the command; the engine thread runs it, so
- * that drains can wait for descriptors while the vCPU polls CMDSTS.
+ * A write to CMD only latches the command; the command unit, a thread of
+ * its own, runs it, so that drains wait for the engines while the vCPU
+ * polls CMDSTS, and no command waits for descriptors it does not drain.
  */
 
 #include "qemu/osdep.h"
 #include "qemu/log.h"
+#include "qemu/main-loop.h"
 #include "dsa.h"
 
 typedef void (*DsaWqAction)(DsaState *s, int wq);
@@ -39,7 +41,7 @@ void dsa_cmd_submit(DsaState *s, uint32_t value)
     s->cmd.bits = value;
     s->cmdsts.bits = IDXD_CMDSTS_ACTIVE;
     s->cmd_pending = true;
-    dsa_engine_kick(s);
+    qemu_cond_broadcast(&s->cmd_wakeup);
 }
 
 static bool dsa_pasid_cap_enabled(DsaState *s)
@@ -117,6 +119,10 @@ static uint8_t dsa_check_config(DsaState *s)
     if (s->gencfg.rdbuf_limit > s->grpcap.total_rdbufs) {
         return IDXD_CMDSTS_ERR_CONFIG;
     }
+    /* each group's engine serves its WQs until the next ENABLE_DEVICE */
+    for (w = 0; w < s->num_wqs; w++) {
+        s->wqs[w].group = wq_group[w];
+    }
     return IDXD_CMDSTS_SUCCESS;
 }
 
@@ -173,7 +179,7 @@ static uint8_t dsa_enable_wq(DsaState *s, uint32_t index)
     if (cfg->max_xfer_shift > s->gencap.max_xfer_shift) {
         return IDXD_CMDSTS_ERR_MAX_XFER_SIZE;
     }
-    dsa_wq_reset_queue(&s->wqs[index]);
+    dsa_wq_reset_queue(s, index);
     cfg->wq_state = IDXD_WQ_DEV_ENABLED;
     return IDXD_CMDSTS_SUCCESS;
 }
@@ -375,8 +381,8 @@ static bool dsa_test_fails_cmd(DsaState *s, uint32_t code)
     return true;
 }
 
-/* Called by the engine thread, with the BQL, when a command is latched. */
-void dsa_cmd_run(DsaState *s)
+/* Called by the command unit, with the BQL, when a command is latched. */
+static void dsa_cmd_run(DsaState *s)
 {
     union idxd_command_reg cmd = s->cmd;
     uint32_t gen = s->reset_gen;
@@ -398,4 +404,27 @@ void dsa_cmd_run(DsaState *s)
     if (cmd.int_req) {
         dsa_irq_misc(s, IDXD_INTC_CMD);
     }
+}
+
+static void *dsa_cmd_thread(void *opaque)
+{
+    DsaState *s = opaque;
+
+    qemu_mutex_lock_iothread();
+    while (!s->stopping) {
+        if (s->cmd_pending && !s->hold_cmds) {
+            dsa_cmd_run(s);
+        } else {
+            qemu_cond_wait_iothread(&s->cmd_wakeup);
+        }
+    }
+    qemu_mutex_unlock_iothread();
+    return NULL;
+}
+
+/* The command unit's thread; dsa_engine_stop() joins it. */
+void dsa_cmd_start(DsaState *s)
+{
+    qemu_thread_create(&s->cmd_thread, "dsa-cmd", dsa_cmd_thread, s,
+                       QEMU_THREAD_JOINABLE);
 }

@@ -5,342 +5,55 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
- * One thread per device stands in for the engines, so completions are
- * asynchronous to the vCPU that submitted the work.  The thread holds
- * the BQL while it looks at device state and drops it while a descriptor
- * moves data; it takes the BQL again only to report (SWERR, interrupts).
+ * One thread per group stands in for the group's engines, so completions
+ * are asynchronous to the vCPU that submitted the work, one group's work
+ * never waits for another's, and commands (dsa-cmd.c, a thread of their
+ * own) never wait for descriptors they do not drain.  An engine takes
+ * its group's WQs round robin, one bounded step at a time (a descriptor's
+ * checks, at most DSA_STEP_BYTES of its data, a batch member's step), so
+ * a huge transfer or a long batch on one WQ delays the group's other WQs
+ * by a step per turn at most.  A WQ has one descriptor in progress at a
+ * time; its descriptors complete in order.
+ *
+ * An engine holds the BQL while it looks at device state and drops it
+ * while a step runs.
  */
 
 #include "qemu/osdep.h"
 #include "qemu/main-loop.h"
 #include "dsa.h"
 
-/* Flags the engines understand; any other bit is an invalid flag. */
-#define DSA_VALID_FLAGS (IDXD_OP_FLAG_FENCE | IDXD_OP_FLAG_BOF |        \
-                         IDXD_OP_FLAG_CRAV | IDXD_OP_FLAG_RCR |         \
-                         IDXD_OP_FLAG_RCI | IDXD_OP_FLAG_CR |           \
-                         IDXD_OP_FLAG_CC | IDXD_OP_FLAG_ADDR1_TCS |     \
-                         IDXD_OP_FLAG_ADDR2_TCS | IDXD_OP_FLAG_ADDR3_TCS | \
-                         IDXD_OP_FLAG_CR_TCS | IDXD_OP_FLAG_STORD)
-
 void dsa_engine_kick(DsaState *s)
 {
-    qemu_cond_signal(&s->wakeup);
+    qemu_cond_broadcast(&s->engine_wakeup);
+    qemu_cond_broadcast(&s->cmd_wakeup);
 }
 
-static bool dsa_op_supported(DsaState *s, uint8_t opcode)
+/* Count one descriptor of @w as over: drains waiting for it may end. */
+static void dsa_engine_count_done(DsaState *s, DsaWq *w)
 {
-    return s->opcap[opcode / 64] & BIT_ULL(opcode % 64);
+    w->seq_done++;
+    qemu_cond_broadcast(&s->cmd_wakeup);
 }
 
-static uint32_t dsa_invalid_flags(const DsaJob *job)
+/* @w's job is over: it completed, or an abort or reset abandoned it. */
+void dsa_engine_retire(DsaState *s, DsaWq *w)
 {
-    uint32_t flags = job->desc.flags;
-    uint32_t invalid = flags & ~DSA_VALID_FLAGS;
-
-    if ((flags & IDXD_OP_FLAG_FENCE) && !job->in_batch) {
-        invalid |= IDXD_OP_FLAG_FENCE;
-    }
-    if ((flags & IDXD_OP_FLAG_BOF) && !job->bof) {
-        invalid |= IDXD_OP_FLAG_BOF;
-    }
-    if ((flags & IDXD_OP_FLAG_RCR) && !(flags & IDXD_OP_FLAG_CRAV)) {
-        invalid |= IDXD_OP_FLAG_RCR;
-    }
-    return invalid;
+    dsa_job_free_member(&w->job);
+    w->active = false;
+    dsa_engine_count_done(s, w);
 }
 
-static uint8_t dsa_check_sizes(const DsaJob *job)
-{
-    const struct dsa_hw_desc *d = &job->desc;
-
-    switch (d->opcode) {
-    case DSA_OPCODE_NOOP:
-    case DSA_OPCODE_DRAIN:
-        return 0;
-    case DSA_OPCODE_BATCH:
-        if (d->desc_count < 2 || d->desc_count > job->max_batch) {
-            return DSA_COMP_DESC_CNT_ERANGE;
-        }
-        if (d->desc_list_addr % DSA_DESC_LIST_ALIGN) {
-            return DSA_COMP_DESCLIST_ALIGN;
-        }
-        return 0;
-    default:
-        if (!d->xfer_size || d->xfer_size > job->max_xfer) {
-            return DSA_COMP_XFER_ERANGE;
-        }
-        if (d->opcode == DSA_OPCODE_DUALCAST &&
-            (d->dst_addr ^ d->dest2) % IDXD_PORTAL_SIZE) {
-            return DSA_COMP_DCAST_ERR;
-        }
-        return 0;
-    }
-}
-
-/*
- * A descriptor may only signal an interrupt whose handle was granted
- * (REQUEST_INT_HANDLE, not released, not revoked by a reset) and that its
- * WQ's PASID owns.
- */
-static bool dsa_int_handle_valid(DsaState *s, const DsaJob *job)
-{
-    uint16_t handle = job->desc.int_handle;
-    union msix_perm perm;
-    union ims_entry ims;
-
-    if (job->irq_type == IDXD_IRQ_MSIX) {
-        if (handle >= s->msix_vectors || !test_bit(handle, s->msix_handles)) {
-            return false;
-        }
-        perm.bits = qatomic_read(&s->msix_perm[handle].bits);
-        return !perm.pasid_en || (job->pasid_en && perm.pasid == job->pasid);
-    }
-    if (handle >= s->ims_entries || !test_bit(handle, s->ims_handles)) {
-        return false;
-    }
-    ims.bits[IDXD_IMS_CTRL_DWORD] =
-        qatomic_read(&s->ims[handle].bits[IDXD_IMS_CTRL_DWORD]);
-    return !ims.pasid_en || (job->pasid_en && ims.pasid == job->pasid);
-}
-
-static uint8_t dsa_check_desc(DsaState *s, const DsaJob *job,
-                              struct dsa_completion_record *cr)
-{
-    const struct dsa_hw_desc *d = &job->desc;
-    uint32_t invalid;
-    uint8_t status;
-
-    if (!dsa_op_supported(s, d->opcode) ||
-        (job->in_batch && (d->opcode == DSA_OPCODE_BATCH ||
-                           d->opcode == DSA_OPCODE_DRAIN))) {
-        return DSA_COMP_BAD_OPCODE;
-    }
-    invalid = dsa_invalid_flags(job);
-    if (invalid) {
-        cr->invalid_flags = invalid;
-        return DSA_COMP_INVALID_FLAGS;
-    }
-    status = dsa_check_sizes(job);
-    if (status) {
-        return status;
-    }
-    if ((d->flags & IDXD_OP_FLAG_RCI) && !dsa_int_handle_valid(s, job)) {
-        return DSA_COMP_INT_HANDLE_INVAL;
-    }
-    return 0;
-}
-
-/*
- * A function reset, or an abort of its WQ (ABORT_WQ, RESET_WQ, a halt,
- * RESET_DEVICE), since the job was taken abandoned it: it reports nothing.
- */
-static bool dsa_job_abandoned(const DsaJob *job)
-{
-    return qatomic_read(&job->dev->reset_gen) != job->gen ||
-           qatomic_read(&job->dev->wqs[job->wq].abort_gen) != job->abort_gen;
-}
-
-/*
- * Bytes 12-15 of the error: the flags that were invalid, or the interrupt
- * and the record the descriptor asked for (what software must do in the
- * device's stead when the record was lost).
- */
-static void dsa_job_err_info(const DsaJob *job, uint8_t status,
-                             const struct dsa_completion_record *cr,
-                             union sw_err_reg *err)
-{
-    uint32_t flags = job->desc.flags;
-
-    switch (status) {
-    case DSA_COMP_INVALID_FLAGS:
-        err->invalid_flags = cr->invalid_flags;
-        break;
-    case DSA_COMP_INT_HANDLE_INVAL:
-    case DSA_COMP_CRA_XLAT:
-        err->int_handle = job->desc.int_handle;
-        err->rci = !!(flags & IDXD_OP_FLAG_RCI);
-        err->ims = job->irq_type == IDXD_IRQ_IMS;
-        err->rcr = !!(flags & IDXD_OP_FLAG_RCR);
-        err->first_err_in_batch = job->in_batch && job->first_err;
-        break;
-    default:
-        return;
-    }
-    err->err_info_valid = 1;
-}
-
-/*
- * Log error @code of @job, which faulted at @fault_addr; @cr is the record
- * the descriptor did not get, which only an event log entry carries.
- */
-static void dsa_job_swerr(DsaState *s, const DsaJob *job, uint8_t code,
-                          uint64_t fault_addr,
-                          const struct dsa_completion_record *cr)
-{
-    union sw_err_reg err = { };
-
-    err.desc_valid = 1;
-    err.wq_idx_valid = 1;
-    err.wq_idx = job->wq;
-    err.batch = job->in_batch;
-    err.batch_idx = job->batch_idx;
-    err.error = DSA_COMP_STATUS(code);
-    err.fault_rw = !!(code & DSA_COMP_STATUS_WRITE);
-    err.operation = job->desc.opcode;
-    err.priv = job->priv;
-    err.pasid = job->pasid;
-    err.fault_addr = fault_addr;
-    dsa_job_err_info(job, err.error, cr, &err);
-    qemu_mutex_lock_iothread();
-    if (!dsa_job_abandoned(job)) {
-        dsa_error_log(s, &err, job->batch_id, cr);
-    }
-    qemu_mutex_unlock_iothread();
-}
-
-/* Operations that process xfer_size bytes of data. */
-static bool dsa_moves_data(uint8_t opcode)
-{
-    switch (opcode) {
-    case DSA_OPCODE_MEMMOVE:
-    case DSA_OPCODE_MEMFILL:
-    case DSA_OPCODE_COMPARE:
-    case DSA_OPCODE_COMPVAL:
-    case DSA_OPCODE_DUALCAST:
-    case DSA_OPCODE_CRCGEN:
-    case DSA_OPCODE_COPY_CRC:
-        return true;
-    default:
-        return false;
-    }
-}
-
-/* The status byte goes last, so software polling it sees a whole record. */
-static bool dsa_write_record(const DsaJob *job,
-                             const struct dsa_completion_record *cr)
-{
-    const uint8_t *raw = (const uint8_t *)cr;
-    uint64_t addr = job->desc.completion_addr;
-
-    if (dsa_dma_rw(job, addr + 1, (void *)(raw + 1), sizeof(*cr) - 1,
-                   DMA_DIRECTION_FROM_DEVICE) != MEMTX_OK) {
-        return false;
-    }
-    smp_wmb(); /* record body visible before its status byte */
-    return dsa_dma_rw(job, addr, (void *)raw, 1,
-                      DMA_DIRECTION_FROM_DEVICE) == MEMTX_OK;
-}
-
-static void dsa_complete(DsaState *s, const DsaJob *job,
-                         struct dsa_completion_record *cr)
-{
-    uint32_t flags = job->desc.flags;
-    bool error = cr->status != DSA_COMP_SUCCESS &&
-                 cr->status != DSA_COMP_SUCCESS_PRED;
-    bool record_lost = false;
-
-    if (dsa_job_abandoned(job)) {
-        return;
-    }
-
-    if ((flags & IDXD_OP_FLAG_RCR) ||
-        ((flags & IDXD_OP_FLAG_CRAV) && cr->status != DSA_COMP_SUCCESS)) {
-        if (!(flags & IDXD_OP_FLAG_CRAV)) {
-            dsa_job_swerr(s, job, cr->status, cr->fault_addr, cr);
-        } else if (!dsa_write_record(job, cr)) {
-            /* the fault is the record's own, a write; nothing is signalled */
-            dsa_job_swerr(s, job, DSA_COMP_CRA_XLAT | DSA_COMP_STATUS_WRITE,
-                          job->desc.completion_addr, cr);
-            record_lost = true;
-        }
-    } else if (error) {
-        dsa_job_swerr(s, job, cr->status, cr->fault_addr, cr);
-    }
-
-    qemu_mutex_lock_iothread();
-    if (dsa_job_abandoned(job)) {
-        qemu_mutex_unlock_iothread();
-        return;
-    }
-    dsa_perf_count(s, DSA_PERF_CAT_ENGINE, DSA_PERF_ENG_COMPLETED, 1);
-    if (error) {
-        dsa_perf_count(s, DSA_PERF_CAT_ENGINE, DSA_PERF_ENG_ERRORS, 1);
-    } else if (dsa_moves_data(job->desc.opcode)) {
-        dsa_perf_count(s, DSA_PERF_CAT_ENGINE, DSA_PERF_ENG_BYTES,
-                       job->desc.xfer_size);
-    }
-    if ((flags & IDXD_OP_FLAG_RCI) && !record_lost &&
-        cr->status != DSA_COMP_INT_HANDLE_INVAL) {
-        dsa_irq_completion(s, job);
-    }
-    qemu_mutex_unlock_iothread();
-}
-
-/*
- * Run one descriptor to completion: check it, execute it, write its
- * completion record and signal it.  Called without the BQL.  Returns the
- * completion status, which a batch needs.
- */
-uint8_t dsa_run_job(DsaState *s, DsaJob *job)
-{
-    struct dsa_completion_record cr = { };
-    uint8_t status, injected;
-
-    if ((job->desc.flags & IDXD_OP_FLAG_CRAV) &&
-        job->desc.completion_addr % DSA_COMP_RECORD_ALIGN) {
-        cr.status = DSA_COMP_CRA_ALIGN;
-        dsa_job_swerr(s, job, DSA_COMP_CRA_ALIGN, 0, &cr);
-        return DSA_COMP_CRA_ALIGN;
-    }
-    status = dsa_check_desc(s, job, &cr);
-    if (!status) {
-        injected = qatomic_xchg(&s->fail_desc, 0);
-        status = injected ? injected : dsa_op_execute(s, job, &cr);
-    }
-    qatomic_inc(&s->desc_count);
-    cr.status = status;
-    dsa_complete(s, job, &cr);
-    return status;
-}
-
-#define DSA_DELAY_SLICE_US      10000
-
-/*
- * The test window's slow engine: a descriptor takes at least this long,
- * unless it is abandoned meanwhile (a reset leaves the engine idle).
- */
-static void dsa_test_delay(DsaState *s, const DsaJob *job)
-{
-    uint32_t us = qatomic_read(&s->delay_us);
-
-    while (us && !dsa_job_abandoned(job)) {
-        uint32_t slice = MIN(us, DSA_DELAY_SLICE_US);
-
-        g_usleep(slice);
-        us -= slice;
-    }
-}
-
-static void dsa_run_job_unlocked(DsaState *s, DsaJob *job)
-{
-    qemu_mutex_unlock_iothread();
-    dsa_test_delay(s, job);
-    if (!dsa_job_abandoned(job)) {
-        dsa_run_job(s, job);
-    }
-    qemu_mutex_lock_iothread();
-}
-
-/* With the BQL: a reset, halt or abort abandons the job set aside. */
+/* A reset, halt or abort abandons the job set aside (@wq -1: any). */
 void dsa_engine_drop_deferred(DsaState *s, int wq)
 {
     if (s->deferred && (wq < 0 || s->defer_job.wq == wq)) {
         s->deferred = false;
+        dsa_engine_count_done(s, &s->wqs[s->defer_job.wq]);
     }
 }
 
-/* With the BQL: the job set aside runs next (DSA_TEST_DEFER 0). */
+/* The job set aside runs next (DSA_TEST_DEFER 0). */
 void dsa_engine_release_deferred(DsaState *s)
 {
     s->defer_arm = 0;
@@ -348,97 +61,131 @@ void dsa_engine_release_deferred(DsaState *s)
     dsa_engine_kick(s);
 }
 
-/* With the BQL: run the job set aside if it came from @wq. */
-static void dsa_run_deferred_of(DsaState *s, int wq)
-{
-    DsaJob job;
-
-    if (s->deferred && s->defer_job.wq == wq) {
-        job = s->defer_job;
-        s->deferred = false;
-        dsa_run_job_unlocked(s, &job);
-    }
-}
-
 /*
- * With the BQL: run what @wq holds now, ignoring the test hold; what an
- * engine holds for it (a deferred job) finishes first.
+ * A drain waits for the descriptors @wq accepted before it began, and
+ * ends early if the function is reset meanwhile.  While drains wait, the
+ * WQ runs even if the test window holds the engines.
  */
 void dsa_engine_drain_wq(DsaState *s, int wq)
 {
-    uint32_t gen = s->reset_gen;
-    uint32_t n;
-    DsaJob job;
+    DsaWq *w = &s->wqs[wq];
+    uint32_t gen = s->reset_gen, target = w->seq_in;
 
-    dsa_run_deferred_of(s, wq);
-    /* what the WQ holds once the deferred job ran, not what arrives after */
-    n = s->wqs[wq].count;
-    while (n-- && gen == s->reset_gen && dsa_wq_pop(s, wq, &job)) {
-        dsa_run_job_unlocked(s, &job);
+    w->drain_req++;
+    dsa_engine_kick(s);
+    while (gen == s->reset_gen && (int32_t)(w->seq_done - target) < 0) {
+        qemu_cond_wait_iothread(&s->cmd_wakeup);
     }
+    w->drain_req--;
 }
 
-/* Round robin over the enabled WQs. */
-static bool dsa_pop_next(DsaState *s, DsaJob *job)
+static bool dsa_engine_may_run(DsaState *s, const DsaWq *w)
 {
-    uint32_t i, wq;
-
-    for (i = 0; i < s->num_wqs; i++) {
-        wq = (s->next_wq + i) % s->num_wqs;
-        if (s->wqs[wq].cfg.wq_state == IDXD_WQ_DEV_ENABLED &&
-            dsa_wq_pop(s, wq, job)) {
-            s->next_wq = (wq + 1) % s->num_wqs;
-            return true;
-        }
-    }
-    return false;
+    return !s->hold || w->drain_req;
 }
 
 /*
- * The next job to run: the one set aside once its turn came, else the
- * next queued one, which DSA_TEST_DEFER may set aside first.
+ * Take @wq's oldest descriptor as its job, unless DSA_TEST_DEFER sets it
+ * aside for later (out-of-order completion, as several engines give).
  */
-static bool dsa_next_job(DsaState *s, DsaJob *job)
+static bool dsa_engine_take(DsaState *s, int wq)
 {
-    if (s->hold || !dsa_enabled(s)) {
-        return false;
-    }
-    if (s->deferred && !s->defer_left) {
-        *job = s->defer_job;
-        s->deferred = false;
-        return true;
-    }
-    if (!dsa_pop_next(s, job)) {
+    DsaWq *w = &s->wqs[wq];
+
+    if (!dsa_enabled(s) || w->cfg.wq_state != IDXD_WQ_DEV_ENABLED ||
+        !dsa_wq_pop(s, wq, &w->job)) {
         return false;
     }
     if (s->defer_arm && !s->deferred) {
-        s->defer_job = *job;
+        s->defer_job = w->job;
         s->deferred = true;
         s->defer_left = s->defer_arm;
         s->defer_arm = 0;
-        if (!dsa_pop_next(s, job)) {
+        if (!dsa_wq_pop(s, wq, &w->job)) {
             return false;
         }
     }
     if (s->deferred && s->defer_left) {
         s->defer_left--;
     }
+    w->active = true;
+    return true;
+}
+
+/* The next of the group's WQs with work, round robin. */
+static DsaWq *dsa_engine_pick(DsaEngine *e)
+{
+    DsaState *s = e->dev;
+    uint32_t i, wq;
+    DsaWq *w;
+
+    for (i = 0; i < s->num_wqs; i++) {
+        wq = (e->next_wq + i) % s->num_wqs;
+        w = &s->wqs[wq];
+        if (w->group != e->group || !dsa_engine_may_run(s, w)) {
+            continue;
+        }
+        if (w->active || dsa_engine_take(s, wq)) {
+            e->next_wq = wq + 1;
+            return w;
+        }
+    }
+    return NULL;
+}
+
+/*
+ * The job set aside runs, whole, once its turn came or a drain waits
+ * for its WQ.
+ */
+static bool dsa_engine_run_deferred(DsaEngine *e)
+{
+    DsaState *s = e->dev;
+    DsaWq *w;
+    DsaJob job;
+
+    if (!s->deferred || s->wqs[s->defer_job.wq].group != e->group) {
+        return false;
+    }
+    w = &s->wqs[s->defer_job.wq];
+    if ((s->defer_left && !w->drain_req) || !dsa_engine_may_run(s, w)) {
+        return false;
+    }
+    job = s->defer_job;
+    s->deferred = false;
+    qemu_mutex_unlock_iothread();
+    while (!dsa_job_step(s, &job)) {
+        continue;
+    }
+    qemu_mutex_lock_iothread();
+    dsa_job_free_member(&job);
+    dsa_engine_count_done(s, w);
     return true;
 }
 
 static void *dsa_engine_thread(void *opaque)
 {
-    DsaState *s = opaque;
-    DsaJob job;
+    DsaEngine *e = opaque;
+    DsaState *s = e->dev;
+    DsaWq *w;
+    bool over;
 
     qemu_mutex_lock_iothread();
     while (!s->stopping) {
-        if (s->cmd_pending && !s->hold_cmds) {
-            dsa_cmd_run(s);
-        } else if (dsa_next_job(s, &job)) {
-            dsa_run_job_unlocked(s, &job);
-        } else {
-            qemu_cond_wait_iothread(&s->wakeup);
+        if (dsa_engine_run_deferred(e)) {
+            continue;
+        }
+        w = dsa_engine_pick(e);
+        if (!w) {
+            qemu_cond_wait_iothread(&s->engine_wakeup);
+            continue;
+        }
+        w->stepping = true;
+        qemu_mutex_unlock_iothread();
+        over = dsa_job_step(s, &w->job);
+        qemu_mutex_lock_iothread();
+        w->stepping = false;
+        if (over || dsa_job_abandoned(&w->job)) {
+            dsa_engine_retire(s, w);
         }
     }
     qemu_mutex_unlock_iothread();
@@ -447,19 +194,37 @@ static void *dsa_engine_thread(void *opaque)
 
 void dsa_engine_start(DsaState *s)
 {
-    qemu_cond_init(&s->wakeup);
+    int g;
+
+    qemu_cond_init(&s->engine_wakeup);
+    qemu_cond_init(&s->cmd_wakeup);
     s->stopping = false;
-    qemu_thread_create(&s->thread, "dsa-engine", dsa_engine_thread, s,
-                       QEMU_THREAD_JOINABLE);
+    s->engines = g_new0(DsaEngine, s->num_groups);
+    for (g = 0; g < s->num_groups; g++) {
+        s->engines[g].dev = s;
+        s->engines[g].group = g;
+        qemu_thread_create(&s->engines[g].thread, "dsa-engine",
+                           dsa_engine_thread, &s->engines[g],
+                           QEMU_THREAD_JOINABLE);
+    }
+    dsa_cmd_start(s);
 }
 
-/* Called with the BQL, which the thread needs to see that it must stop. */
+/* Called with the BQL, which the threads need to see that they must stop. */
 void dsa_engine_stop(DsaState *s)
 {
+    int g;
+
     s->stopping = true;
     dsa_engine_kick(s);
     qemu_mutex_unlock_iothread();
-    qemu_thread_join(&s->thread);
+    for (g = 0; g < s->num_groups; g++) {
+        qemu_thread_join(&s->engines[g].thread);
+    }
+    qemu_thread_join(&s->cmd_thread);
     qemu_mutex_lock_iothread();
-    qemu_cond_destroy(&s->wakeup);
+    g_free(s->engines);
+    s->engines = NULL;
+    qemu_cond_destroy(&s->engine_wakeup);
+    qemu_cond_destroy(&s->cmd_wakeup);
 }

@@ -7,7 +7,9 @@
  *
  * What each opcode does to memory.  Data moves in pieces that never cross
  * a 4 KiB page of any address involved, so a translation fault stops the
- * operation with page-granular progress, as on silicon.
+ * operation with page-granular progress, as on silicon.  An engine calls
+ * an operation once per step: it moves at most DSA_STEP_BYTES from where
+ * job->done says it is and returns DSA_COMP_NONE until it is over.
  */
 
 #include "qemu/osdep.h"
@@ -46,6 +48,19 @@ static bool dsa_write(const DsaJob *job, uint64_t addr, void *buf,
            MEMTX_OK;
 }
 
+/* Where this step stops: DSA_STEP_BYTES on, or at the end. */
+static uint32_t dsa_step_end(const DsaJob *job)
+{
+    return job->done + MIN(job->desc.xfer_size - job->done, DSA_STEP_BYTES);
+}
+
+/* Success once the whole transfer is done, else another step. */
+static uint8_t dsa_step_status(const DsaJob *job)
+{
+    return job->done == job->desc.xfer_size ? DSA_COMP_SUCCESS :
+                                              DSA_COMP_NONE;
+}
+
 /* CRC-32C as silicon computes it: seed 0 gives the iSCSI check value. */
 static uint32_t dsa_crc32c(uint32_t seed, const uint8_t *buf, uint32_t len)
 {
@@ -53,18 +68,19 @@ static uint32_t dsa_crc32c(uint32_t seed, const uint8_t *buf, uint32_t len)
 }
 
 /*
- * Copy @len bytes from @src to @dst (and to @dst2 for dualcast), low to
- * high, folding the source into @crc when it is given.
+ * Copy from @src to @dst (and to @dst2 for dualcast), low to high,
+ * folding the source into job->crc when @crc is set.
  */
-static uint8_t dsa_copy_forward(const DsaJob *job, uint64_t src, uint64_t dst,
-                                bool dual, uint64_t dst2, uint32_t len,
-                                uint32_t *crc, struct dsa_completion_record *cr)
+static uint8_t dsa_copy_forward(DsaJob *job, uint64_t src, uint64_t dst,
+                                bool dual, uint64_t dst2, bool crc,
+                                struct dsa_completion_record *cr)
 {
+    uint32_t end = dsa_step_end(job), done, n;
     uint8_t buf[DSA_PAGE];
-    uint32_t done = 0, n;
 
-    while (done < len) {
-        n = dsa_piece(len - done, src + done, dst + done);
+    while (job->done < end) {
+        done = job->done;
+        n = dsa_piece(end - done, src + done, dst + done);
         if (dual) {
             n = MIN(n, DSA_PAGE - ((dst2 + done) % DSA_PAGE));
         }
@@ -78,11 +94,11 @@ static uint8_t dsa_copy_forward(const DsaJob *job, uint64_t src, uint64_t dst,
             return dsa_fault(cr, dst2 + done, done, true);
         }
         if (crc) {
-            *crc = dsa_crc32c(*crc, buf, n);
+            job->crc = dsa_crc32c(job->crc, buf, n);
         }
-        done += n;
+        job->done += n;
     }
-    return DSA_COMP_SUCCESS;
+    return dsa_step_status(job);
 }
 
 /*
@@ -90,76 +106,88 @@ static uint8_t dsa_copy_forward(const DsaJob *job, uint64_t src, uint64_t dst,
  * low so the source is read before it is overwritten.  Result 1 tells
  * software the direction, as bytes_completed then counts from the end.
  */
-static uint8_t dsa_copy_backward(const DsaJob *job, uint64_t src,
-                                 uint64_t dst, uint32_t len,
+static uint8_t dsa_copy_backward(DsaJob *job, uint64_t src, uint64_t dst,
                                  struct dsa_completion_record *cr)
 {
+    uint32_t len = job->desc.xfer_size, end = dsa_step_end(job), n;
     uint8_t buf[DSA_PAGE];
-    uint32_t done = 0, n;
     uint64_t s_end, d_end;
 
     cr->result = 1;
-    while (done < len) {
-        s_end = src + len - done;
-        d_end = dst + len - done;
-        n = MIN(len - done, (s_end - 1) % DSA_PAGE + 1);
+    while (job->done < end) {
+        s_end = src + len - job->done;
+        d_end = dst + len - job->done;
+        n = MIN(end - job->done, (s_end - 1) % DSA_PAGE + 1);
         n = MIN(n, (d_end - 1) % DSA_PAGE + 1);
         if (!dsa_read(job, s_end - n, buf, n)) {
-            return dsa_fault(cr, s_end - n, done, false);
+            return dsa_fault(cr, s_end - n, job->done, false);
         }
         if (!dsa_write(job, d_end - n, buf, n)) {
-            return dsa_fault(cr, d_end - n, done, true);
+            return dsa_fault(cr, d_end - n, job->done, true);
         }
-        done += n;
+        job->done += n;
     }
-    cr->result = 0;
-    return DSA_COMP_SUCCESS;
+    if (job->done == len) {
+        cr->result = 0;
+    }
+    return dsa_step_status(job);
 }
 
-static uint8_t dsa_op_memmove(const DsaJob *job,
-                              struct dsa_completion_record *cr)
+static uint8_t dsa_op_memmove(DsaJob *job, struct dsa_completion_record *cr)
 {
     const struct dsa_hw_desc *d = &job->desc;
-
     uint64_t src = d->src_addr, dst = d->dst_addr;
 
     if (dst > src && dst < src + d->xfer_size) {
-        return dsa_copy_backward(job, src, dst, d->xfer_size, cr);
+        return dsa_copy_backward(job, src, dst, cr);
     }
-    return dsa_copy_forward(job, src, dst, false, 0, d->xfer_size, NULL, cr);
+    return dsa_copy_forward(job, src, dst, false, 0, false, cr);
 }
 
-static uint8_t dsa_op_fill(const DsaJob *job, struct dsa_completion_record *cr)
+static uint8_t dsa_op_fill(DsaJob *job, struct dsa_completion_record *cr)
 {
     const struct dsa_hw_desc *d = &job->desc;
+    uint32_t end = dsa_step_end(job), done, n, i;
     uint8_t pattern[8], buf[DSA_PAGE];
-    uint32_t done = 0, n, i;
 
     stq_le_p(pattern, d->pattern);
-    while (done < d->xfer_size) {
-        n = dsa_piece(d->xfer_size - done, d->dst_addr + done,
-                      d->dst_addr + done);
+    while (job->done < end) {
+        done = job->done;
+        n = dsa_piece(end - done, d->dst_addr + done, d->dst_addr + done);
         for (i = 0; i < n; i++) {
             buf[i] = pattern[(done + i) % sizeof(pattern)];
         }
         if (!dsa_write(job, d->dst_addr + done, buf, n)) {
             return dsa_fault(cr, d->dst_addr + done, done, true);
         }
-        done += n;
+        job->done += n;
+    }
+    return dsa_step_status(job);
+}
+
+/* The outcome of a compare that ran to its end or its first difference. */
+static uint8_t dsa_compare_result(const DsaJob *job,
+                                  struct dsa_completion_record *cr)
+{
+    const struct dsa_hw_desc *d = &job->desc;
+
+    if ((d->flags & IDXD_OP_FLAG_CR) && cr->result != (d->expected_res & 1)) {
+        return DSA_COMP_SUCCESS_PRED;
     }
     return DSA_COMP_SUCCESS;
 }
 
 /* COMPARE and COMPVAL: @pattern is NULL for a memory-to-memory compare. */
-static uint8_t dsa_compare(const DsaJob *job, const uint8_t *pattern,
+static uint8_t dsa_compare(DsaJob *job, const uint8_t *pattern,
                            struct dsa_completion_record *cr)
 {
     const struct dsa_hw_desc *d = &job->desc;
+    uint32_t end = dsa_step_end(job), done, n, i;
     uint8_t a[DSA_PAGE], b[DSA_PAGE];
-    uint32_t done = 0, n, i;
 
-    while (done < d->xfer_size) {
-        n = dsa_piece(d->xfer_size - done, d->src_addr + done,
+    while (job->done < end) {
+        done = job->done;
+        n = dsa_piece(end - done, d->src_addr + done,
                       pattern ? d->src_addr + done : d->src2_addr + done);
         if (!dsa_read(job, d->src_addr + done, a, n)) {
             return dsa_fault(cr, d->src_addr + done, done, false);
@@ -173,90 +201,120 @@ static uint8_t dsa_compare(const DsaJob *job, const uint8_t *pattern,
             if (a[i] != want) {
                 cr->result = 1;
                 cr->bytes_completed = done + i;
-                goto out;
+                return dsa_compare_result(job, cr);
             }
         }
-        done += n;
+        job->done += n;
     }
-out:
-    if ((d->flags & IDXD_OP_FLAG_CR) && cr->result != (d->expected_res & 1)) {
-        return DSA_COMP_SUCCESS_PRED;
+    if (job->done < d->xfer_size) {
+        return DSA_COMP_NONE;
     }
-    return DSA_COMP_SUCCESS;
+    return dsa_compare_result(job, cr);
 }
 
-static uint8_t dsa_op_crc(const DsaJob *job, bool copy,
+static uint8_t dsa_op_crc(DsaJob *job, bool copy,
                           struct dsa_completion_record *cr)
 {
     const struct dsa_hw_desc *d = &job->desc;
+    uint32_t end = dsa_step_end(job), n;
     uint8_t buf[DSA_PAGE];
-    uint32_t crc = d->crc_seed, done = 0, n;
     uint8_t status;
 
     if (copy) {
         status = dsa_copy_forward(job, d->src_addr, d->dst_addr, false, 0,
-                                  d->xfer_size, &crc, cr);
-        if (status != DSA_COMP_SUCCESS) {
-            return status;
+                                  true, cr);
+    } else {
+        while (job->done < end) {
+            n = dsa_piece(end - job->done, d->src_addr + job->done,
+                          d->src_addr + job->done);
+            if (!dsa_read(job, d->src_addr + job->done, buf, n)) {
+                return dsa_fault(cr, d->src_addr + job->done, job->done,
+                                 false);
+            }
+            job->crc = dsa_crc32c(job->crc, buf, n);
+            job->done += n;
         }
-        cr->crc_val = crc;
-        return DSA_COMP_SUCCESS;
+        status = dsa_step_status(job);
     }
-    while (done < d->xfer_size) {
-        n = dsa_piece(d->xfer_size - done, d->src_addr + done,
-                      d->src_addr + done);
-        if (!dsa_read(job, d->src_addr + done, buf, n)) {
-            return dsa_fault(cr, d->src_addr + done, done, false);
-        }
-        crc = dsa_crc32c(crc, buf, n);
-        done += n;
+    if (status == DSA_COMP_SUCCESS) {
+        cr->crc_val = job->crc;
     }
-    cr->crc_val = crc;
-    return DSA_COMP_SUCCESS;
+    return status;
 }
 
 /*
- * Members run in order with the batch's WQ settings; a fenced member and
- * all after it are skipped once an earlier one failed.
+ * Set up the next member of a batch: read its descriptor, which runs
+ * with the batch's WQ settings.  Returns a status that ends the batch,
+ * or DSA_COMP_NONE.
  */
-static uint8_t dsa_op_batch(DsaState *s, const DsaJob *job,
-                            struct dsa_completion_record *cr)
+static uint8_t dsa_batch_next(DsaState *s, DsaJob *job,
+                              struct dsa_completion_record *cr)
 {
     const struct dsa_hw_desc *d = &job->desc;
-    uint32_t i, ok = 0;
-    bool failed = false;
-    uint8_t batch_id = qatomic_fetch_inc(&s->batch_ids);
-    DsaJob member;
-    uint8_t status;
+    uint64_t addr = d->desc_list_addr + job->batch_next * DSA_DESC_SIZE;
+    DsaJob *member = g_new(DsaJob, 1);
 
-    for (i = 0; i < d->desc_count; i++) {
-        member = *job;
-        member.in_batch = true;
-        member.batch_idx = i;
-        member.batch_id = batch_id;
-        member.first_err = !failed;
-        if (!dsa_read(job, d->desc_list_addr + i * DSA_DESC_SIZE,
-                      member.raw, DSA_DESC_SIZE)) {
-            cr->descs_completed = ok;
-            cr->fault_addr = d->desc_list_addr + i * DSA_DESC_SIZE;
-            return DSA_COMP_BATCH_PAGE_FAULT;
-        }
-        if ((member.desc.flags & IDXD_OP_FLAG_FENCE) && failed) {
-            break;
-        }
-        status = dsa_run_job(s, &member);
-        if (status == DSA_COMP_SUCCESS || status == DSA_COMP_SUCCESS_PRED) {
-            ok++;
-        } else {
-            failed = true;
-        }
+    *member = *job;
+    memset(&member->cr, 0, sizeof(member->cr));
+    member->started = false;
+    member->done = 0;
+    member->member = NULL;
+    member->in_batch = true;
+    member->batch_idx = job->batch_next;
+    member->batch_id = job->batch_id;
+    member->first_err = !job->batch_failed;
+    if (!dsa_read(job, addr, member->raw, DSA_DESC_SIZE)) {
+        g_free(member);
+        cr->descs_completed = job->batch_ok;
+        cr->fault_addr = addr;
+        return DSA_COMP_BATCH_PAGE_FAULT;
     }
-    cr->descs_completed = ok;
-    return failed ? DSA_COMP_BATCH_FAIL : DSA_COMP_SUCCESS;
+    if ((member->desc.flags & IDXD_OP_FLAG_FENCE) && job->batch_failed) {
+        g_free(member);
+        cr->descs_completed = job->batch_ok;
+        return DSA_COMP_BATCH_FAIL;
+    }
+    job->member = member;
+    return DSA_COMP_NONE;
 }
 
-uint8_t dsa_op_execute(DsaState *s, DsaJob *job,
-                       struct dsa_completion_record *cr)
+/*
+ * Members run in order, a step of one per step of the batch; a fenced
+ * member and all after it are skipped once an earlier one failed.
+ */
+static uint8_t dsa_op_batch(DsaState *s, DsaJob *job,
+                            struct dsa_completion_record *cr)
+{
+    uint8_t status;
+
+    if (!job->member) {
+        if (job->batch_next == job->desc.desc_count) {
+            cr->descs_completed = job->batch_ok;
+            return job->batch_failed ? DSA_COMP_BATCH_FAIL : DSA_COMP_SUCCESS;
+        }
+        if (!job->batch_next) {
+            job->batch_id = qatomic_fetch_inc(&s->batch_ids);
+        }
+        status = dsa_batch_next(s, job, cr);
+        if (status != DSA_COMP_NONE) {
+            return status;
+        }
+    }
+    if (!dsa_job_step(s, job->member)) {
+        return DSA_COMP_NONE;
+    }
+    status = job->member->cr.status;
+    if (status == DSA_COMP_SUCCESS || status == DSA_COMP_SUCCESS_PRED) {
+        job->batch_ok++;
+    } else {
+        job->batch_failed = true;
+    }
+    dsa_job_free_member(job);
+    job->batch_next++;
+    return DSA_COMP_NONE;
+}
+
+uint8_t dsa_op_step(DsaState *s, DsaJob *job, struct dsa_completion_record *cr)
 {
     const struct dsa_hw_desc *d = &job->desc;
     uint8_t pattern[8];
@@ -265,7 +323,7 @@ uint8_t dsa_op_execute(DsaState *s, DsaJob *job,
     case DSA_OPCODE_NOOP:
     case DSA_OPCODE_DRAIN:
     case DSA_OPCODE_CFLUSH:
-        /* FIFO engines: earlier work is done; and the model has no cache */
+        /* a WQ runs in order: earlier work is done; the model has no cache */
         return DSA_COMP_SUCCESS;
     case DSA_OPCODE_BATCH:
         return dsa_op_batch(s, job, cr);
@@ -280,7 +338,7 @@ uint8_t dsa_op_execute(DsaState *s, DsaJob *job,
         return dsa_compare(job, pattern, cr);
     case DSA_OPCODE_DUALCAST:
         return dsa_copy_forward(job, d->src_addr, d->dst_addr, true, d->dest2,
-                                d->xfer_size, NULL, cr);
+                                false, cr);
     case DSA_OPCODE_CRCGEN:
         return dsa_op_crc(job, false, cr);
     case DSA_OPCODE_COPY_CRC:

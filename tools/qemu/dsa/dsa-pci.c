@@ -296,8 +296,9 @@ static void dsa_realize(PCIDevice *pdev, Error **errp)
     }
     dsa_init_pasid_cap(pdev);
 
-    dsa_reset(DEVICE(s));
+    /* the threads wait for the BQL, held until realize returns */
     dsa_engine_start(s);
+    dsa_reset(DEVICE(s));
     return;
 
 err_pcie:

@@ -19,25 +19,35 @@
 #include "hw/core/cpu.h"
 #include "dsa.h"
 
-void dsa_wq_reset_queue(DsaWq *wq)
-{
-    wq->head = 0;
-    wq->count = 0;
-    wq->cfg.occupancy = 0;
-    wq->draining = false;
-    memset(wq->portal, 0, sizeof(wq->portal));
-}
-
+/*
+ * Drop what @wq holds, without completion records: queued descriptors
+ * and the one an engine runs (which its engine retires once its step
+ * ends, if it is in one).
+ */
 void dsa_wq_abort(DsaState *s, int wq)
 {
     DsaWq *w = &s->wqs[wq];
 
+    w->seq_done += w->count;
     w->head = 0;
     w->count = 0;
     w->cfg.occupancy = 0;
-    /* the descriptor an engine runs is abandoned too */
     qatomic_inc(&w->abort_gen);
+    if (w->active && !w->stepping) {
+        dsa_engine_retire(s, w);
+    }
     dsa_engine_drop_deferred(s, wq);
+    dsa_engine_kick(s);
+}
+
+/* An empty WQ, as ENABLE_WQ and a reset leave it. */
+void dsa_wq_reset_queue(DsaState *s, int wq)
+{
+    DsaWq *w = &s->wqs[wq];
+
+    dsa_wq_abort(s, wq);
+    w->draining = false;
+    memset(w->portal, 0, sizeof(w->portal));
 }
 
 static void dsa_submit_error(DsaState *s, int wq, const uint8_t *raw,
@@ -76,6 +86,7 @@ static void dsa_submit(DsaState *s, int wq, int portal, const uint8_t *raw)
     memcpy(q->raw, raw, DSA_DESC_SIZE);
     q->irq_type = portal / 2 ? IDXD_IRQ_IMS : IDXD_IRQ_MSIX;
     w->count++;
+    w->seq_in++;
     w->cfg.occupancy = w->count;
     dsa_perf_count(s, DSA_PERF_CAT_WQ, DSA_PERF_WQ_ACCEPTED, 1);
     dsa_engine_kick(s);
@@ -105,6 +116,7 @@ bool dsa_wq_pop(DsaState *s, int wq, DsaJob *job)
     job->dev = s;
     job->gen = s->reset_gen;
     job->abort_gen = w->abort_gen;
+    job->delay_us = qatomic_read(&s->delay_us);
     w->head = (w->head + 1) % s->wq_entries;
     w->count--;
     w->cfg.occupancy = w->count;

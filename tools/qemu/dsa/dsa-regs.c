@@ -280,8 +280,9 @@ void dsa_regs_reset(DsaState *s)
     int i;
 
     for (i = 0; i < s->num_wqs; i++) {
+        dsa_wq_reset_queue(s, i);
         memset(&s->wqs[i].cfg, 0, sizeof(s->wqs[i].cfg));
-        dsa_wq_reset_queue(&s->wqs[i]);
+        s->wqs[i].group = -1;
     }
     memset(s->grpcfg, 0, s->num_groups * sizeof(*s->grpcfg));
     memset(s->msix_perm, 0, s->msix_vectors * sizeof(*s->msix_perm));

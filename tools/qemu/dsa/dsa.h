@@ -11,6 +11,7 @@
 
 #include "hw/pci/pci.h"
 #include "qemu/thread.h"
+#include "qemu/units.h"
 #include "qom/object.h"
 
 /* One layout for driver, model and tests: the project's own headers. */
@@ -47,22 +48,14 @@ typedef struct DsaPortalSlot {
     int writer;                     /* the vCPU storing them, -1 if none */
 } DsaPortalSlot;
 
-typedef struct DsaWq {
-    union wqcfg cfg;
-    DsaQueuedDesc *ring;            /* wq-entries slots */
-    uint32_t head;
-    uint32_t count;
-    DsaPortalSlot portal[IDXD_PORTALS_PER_WQ];
-    uint32_t abort_gen;             /* bumped by an abort of the WQ */
-    bool draining;                  /* DISABLE_WQ runs: accepts nothing */
-} DsaWq;
-
 /*
  * What an engine needs to run one descriptor, copied from the WQ
  * configuration when the descriptor leaves the queue so that execution
- * can proceed without the BQL.
+ * can proceed without the BQL, and how far it got: an engine runs it in
+ * bounded steps.
  */
-typedef struct DsaJob {
+typedef struct DsaJob DsaJob;
+struct DsaJob {
     union {
         struct dsa_hw_desc desc;
         uint8_t raw[DSA_DESC_SIZE];
@@ -83,7 +76,42 @@ typedef struct DsaJob {
     DsaState *dev;
     uint32_t gen;                   /* dev->reset_gen when it was taken */
     uint32_t abort_gen;             /* its WQ's abort_gen then */
-} DsaJob;
+    uint32_t delay_us;              /* DSA_TEST_DELAY_US then */
+
+    /* progress, kept between steps */
+    bool started;                   /* checked, and begun */
+    uint32_t done;                  /* bytes processed */
+    uint32_t crc;                   /* CRC of the bytes processed */
+    uint32_t batch_next;            /* the member to run next */
+    uint32_t batch_ok;              /* members that succeeded */
+    bool batch_failed;
+    DsaJob *member;                 /* the member being run */
+    struct dsa_completion_record cr;
+};
+
+typedef struct DsaWq {
+    union wqcfg cfg;
+    DsaQueuedDesc *ring;            /* wq-entries slots */
+    uint32_t head;
+    uint32_t count;
+    DsaPortalSlot portal[IDXD_PORTALS_PER_WQ];
+    uint32_t abort_gen;             /* bumped by an abort of the WQ */
+    bool draining;                  /* DISABLE_WQ runs: accepts nothing */
+    int group;                      /* set by ENABLE_DEVICE; -1: none */
+    DsaJob job;                     /* the descriptor its engine runs */
+    bool active;                    /* job holds one */
+    bool stepping;                  /* an engine runs a step of it now */
+    uint32_t drain_req;             /* drains waiting: it runs when held */
+    uint32_t seq_in;                /* descriptors accepted, ever */
+    uint32_t seq_done;              /* of those: run, dropped, abandoned */
+} DsaWq;
+
+typedef struct DsaEngine {
+    DsaState *dev;
+    int group;                      /* the group whose WQs it serves */
+    uint32_t next_wq;               /* round robin over them */
+    QemuThread thread;
+} DsaEngine;
 
 struct DsaState {
     PCIDevice parent_obj;
@@ -144,12 +172,13 @@ struct DsaState {
     unsigned long *msix_handles;
     unsigned long *ims_handles;
 
-    /* engine thread */
-    QemuThread thread;
-    QemuCond wakeup;
+    /* one engine thread per group, and the command unit's thread */
+    DsaEngine *engines;
+    QemuThread cmd_thread;
+    QemuCond engine_wakeup;         /* work for an engine */
+    QemuCond cmd_wakeup;            /* a command, or a WQ's progress */
     bool stopping;
     bool cmd_pending;
-    uint32_t next_wq;
     /*
      * Bumped by a function reset (FLR, power-on): work and commands
      * begun before it write nothing and signal nothing after.  Work
@@ -187,26 +216,31 @@ void dsa_ims_deliver_pending(DsaState *s, uint32_t index);
 
 /* dsa-cmd.c */
 void dsa_cmd_submit(DsaState *s, uint32_t value);
-void dsa_cmd_run(DsaState *s);
+void dsa_cmd_start(DsaState *s);
 
 /* dsa-portal.c */
 extern const MemoryRegionOps dsa_portal_ops;
 bool dsa_wq_pop(DsaState *s, int wq, DsaJob *job);
 void dsa_wq_abort(DsaState *s, int wq);
-void dsa_wq_reset_queue(DsaWq *wq);
+void dsa_wq_reset_queue(DsaState *s, int wq);
 
-/* dsa-engine.c */
+/* dsa-engine.c: with the BQL */
 void dsa_engine_start(DsaState *s);
-void dsa_engine_drop_deferred(DsaState *s, int wq);
-void dsa_engine_release_deferred(DsaState *s);
 void dsa_engine_stop(DsaState *s);
 void dsa_engine_kick(DsaState *s);
+void dsa_engine_retire(DsaState *s, DsaWq *w);
+void dsa_engine_drop_deferred(DsaState *s, int wq);
+void dsa_engine_release_deferred(DsaState *s);
 void dsa_engine_drain_wq(DsaState *s, int wq);
-uint8_t dsa_run_job(DsaState *s, DsaJob *job);
+
+/* dsa-job.c: without the BQL */
+bool dsa_job_step(DsaState *s, DsaJob *job);
+bool dsa_job_abandoned(const DsaJob *job);
+void dsa_job_free_member(DsaJob *job);
 
 /* dsa-ops.c */
-uint8_t dsa_op_execute(DsaState *s, DsaJob *job,
-                       struct dsa_completion_record *cr);
+#define DSA_STEP_BYTES          (64 * KiB)
+uint8_t dsa_op_step(DsaState *s, DsaJob *job, struct dsa_completion_record *cr);
 
 /* dsa-dma.c */
 AddressSpace *dsa_dma_as(DsaState *s, bool pasid_en, uint32_t pasid);
