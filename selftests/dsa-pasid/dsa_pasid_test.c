@@ -122,8 +122,15 @@ static int dsa_setup_wq(struct pasid_test *t, ioasid_t pasid)
 	return ret ? ret : dsa_cmd(t, IDXD_CMD_ENABLE_WQ, 0);
 }
 
-/* One MEMMOVE of a page through WQ 0; returns the completion status. */
-static int dsa_memmove(struct pasid_test *t, u8 seed)
+/* Where no buffer is mapped, in any domain. */
+#define TEST_IOVA_UNMAPPED	(TEST_IOVA + NR_BUFS * PAGE_SIZE)
+
+/*
+ * One MEMMOVE of a page from @src through WQ 0; returns the completion
+ * status, with the fault address in @fault_addr.
+ */
+static int dsa_memmove_from(struct pasid_test *t, u8 seed, u64 src_iova,
+			    u64 *fault_addr)
 {
 	struct dsa_completion_record *comp = page_address(t->pages[BUF_COMP]);
 	u8 *src = page_address(t->pages[BUF_SRC]);
@@ -132,7 +139,7 @@ static int dsa_memmove(struct pasid_test *t, u8 seed)
 		.opcode = DSA_OPCODE_MEMMOVE,
 		.flags = IDXD_OP_FLAG_CRAV | IDXD_OP_FLAG_RCR,
 		.completion_addr = buf_iova(BUF_COMP),
-		.src_addr = buf_iova(BUF_SRC),
+		.src_addr = src_iova,
 		.dst_addr = buf_iova(BUF_DST),
 		.xfer_size = PAGE_SIZE,
 	};
@@ -154,9 +161,17 @@ static int dsa_memmove(struct pasid_test *t, u8 seed)
 		usleep_range(100, 200);
 	}
 	rmb();	/* status read before the data it vouches for */
+	*fault_addr = comp->fault_addr;
 	if (comp->status != DSA_COMP_SUCCESS)
 		return comp->status;
 	return memcmp(src, dst, PAGE_SIZE) ? -EILSEQ : DSA_COMP_SUCCESS;
+}
+
+static int dsa_memmove(struct pasid_test *t, u8 seed)
+{
+	u64 fault_addr;
+
+	return dsa_memmove_from(t, seed, buf_iova(BUF_SRC), &fault_addr);
 }
 
 static void test_dma_through(struct pasid_test *t, unsigned int idx)
@@ -171,26 +186,92 @@ static void test_dma_through(struct pasid_test *t, unsigned int idx)
 	     pasid, idx, ret);
 }
 
-/* A PASID nobody attached has no translation: nothing may be written. */
+/*
+ * A page absent from an attached PASID's domain is a page fault (0x03)
+ * at that address, reported in the record.
+ */
+static void test_unmapped_page(struct pasid_test *t)
+{
+	u64 fault_addr = 0;
+	int ret;
+
+	ret = dsa_setup_wq(t, t->pasids[0]);
+	if (!ret)
+		ret = dsa_memmove_from(t, 0x33, TEST_IOVA_UNMAPPED, &fault_addr);
+	ktap(t, ret == DSA_COMP_PAGE_FAULT_NOBOF &&
+	     fault_addr == TEST_IOVA_UNMAPPED,
+	     "unmapped page of PASID %u: page fault (status %d at 0x%llx)",
+	     t->pasids[0], ret, fault_addr);
+}
+
+/* SWERR once it is valid (false after the timeout), then acknowledged. */
+static bool swerr_take(struct pasid_test *t, union sw_err_reg *e)
+{
+	unsigned long timeout = jiffies + msecs_to_jiffies(TEST_DESC_TIMEOUT_MS);
+	int i;
+
+	do {
+		for (i = 0; i < ARRAY_SIZE(e->bits); i++)
+			e->bits[i] = readq(t->regs + IDXD_SWERR_OFFSET + 8 * i);
+		if (e->valid) {
+			writeq(IDXD_SWERR_ACK, t->regs + IDXD_SWERR_OFFSET);
+			return true;
+		}
+		usleep_range(100, 200);
+	} while (time_before(jiffies, timeout));
+	return false;
+}
+
+/* A MEMMOVE of a page from @src_iova that asks for no record. */
+static void dsa_memmove_unrecorded(struct pasid_test *t, u64 src_iova)
+{
+	struct dsa_hw_desc desc = {
+		.opcode = DSA_OPCODE_MEMMOVE,
+		.src_addr = src_iova,
+		.dst_addr = buf_iova(BUF_DST),
+		.xfer_size = PAGE_SIZE,
+	};
+
+	wmb();	/* the destination's contents before the device writes */
+	movdir64b_io(t->portal, &desc);
+}
+
+/*
+ * A PASID nobody attached has no PASID entry: the first access is a
+ * translation failure (0x22), not a page fault.  With a record asked
+ * for, the record cannot be written either: SWERR reports it lost
+ * (0x1a) at its address, and nothing completes.
+ */
 static void test_unattached_pasid(struct pasid_test *t)
 {
 	ioasid_t pasid = iommu_alloc_global_pasid(&t->pdev->dev);
-	u64 swerr;
+	union sw_err_reg e = { };
+	bool seen;
 	int ret;
 
 	if (pasid == IOMMU_PASID_INVALID) {
 		ktap(t, false, "unattached PASID: allocation failed");
+		ktap(t, false, "unattached PASID: record");
 		return;
 	}
 	ret = dsa_setup_wq(t, pasid);
 	if (!ret) {
+		dsa_memmove_unrecorded(t, buf_iova(BUF_SRC));
+		seen = swerr_take(t, &e);
+		ktap(t, seen && e.error == DSA_COMP_TRANSLATION_FAIL &&
+		     e.fault_addr == buf_iova(BUF_SRC),
+		     "unattached PASID %u: translation failure (SWERR error 0x%x at 0x%llx)",
+		     pasid, e.error, (u64)e.fault_addr);
 		ret = dsa_memmove(t, 0x5a);
-		swerr = readq(t->regs + IDXD_SWERR_OFFSET);
-		ktap(t, ret == -ETIMEDOUT && (swerr & IDXD_SWERR_VALID),
-		     "unattached PASID %u faults (status %d, swerr 0x%llx)",
-		     pasid, ret, swerr);
+		seen = swerr_take(t, &e);
+		ktap(t, ret == -ETIMEDOUT && seen &&
+		     e.error == DSA_COMP_CRA_XLAT &&
+		     e.fault_addr == buf_iova(BUF_COMP),
+		     "unattached PASID %u: record lost (status %d, SWERR error 0x%x at 0x%llx)",
+		     pasid, ret, e.error, (u64)e.fault_addr);
 	} else {
 		ktap(t, false, "unattached PASID: WQ setup failed: %d", ret);
+		ktap(t, false, "unattached PASID: record");
 	}
 	iommu_free_global_pasid(pasid);
 }
@@ -257,6 +338,7 @@ static void run_tests(struct pasid_test *t)
 		test_dma_through(t, 0);
 		test_dma_through(t, t->nr_attached / 2);
 		test_dma_through(t, t->nr_attached - 1);
+		test_unmapped_page(t);
 	}
 	test_unattached_pasid(t);
 	dsa_cmd(t, IDXD_CMD_RESET_DEVICE, 0);

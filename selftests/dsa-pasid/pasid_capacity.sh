@@ -10,7 +10,7 @@ RESULTS=/sys/kernel/debug/dsa_pasid_test/results
 PSS_WANT=19	# PASID Size Supported: width - 1
 
 echo "KTAP version 1"
-echo "1..6"
+echo "1..8"
 
 # ECAP bits 39:35
 ecap=$(dmesg | sed -n 's/.*DMAR: dmar0: .* ecap \([0-9a-f]*\).*/\1/p' | head -n1)
@@ -25,7 +25,7 @@ if ! insmod ./dsa_pasid_test.ko npasids=256; then
 	echo "not ok 2 dsa_pasid_test loads and binds 0000:00:0a.0"
 	exit 1
 fi
-# the module's five results, numbered after ours
+# the module's seven results, numbered after ours
 grep -E '^(not )?ok ' "$RESULTS" |
 	awk '{ i = $1 == "not" ? 3 : 2; $i += 1; print }'
 rmmod dsa_pasid_test

@@ -14,8 +14,20 @@
 #include "qemu/osdep.h"
 #include "qemu/main-loop.h"
 #include "hw/i386/intel_iommu.h"
+#include "hw/pci/pci_bus.h"
 #include "hw/i386/x86-iommu.h"
 #include "dsa.h"
+
+static IntelIOMMUState *dsa_iommu(void)
+{
+    X86IOMMUState *x86_iommu = x86_iommu_get_default();
+
+    if (!x86_iommu) {
+        return NULL;
+    }
+    return (IntelIOMMUState *)object_dynamic_cast(OBJECT(x86_iommu),
+                                                  TYPE_INTEL_IOMMU_DEVICE);
+}
 
 /*
  * Called with the BQL held: the vIOMMU's address space table is not
@@ -24,7 +36,6 @@
 AddressSpace *dsa_dma_as(DsaState *s, bool pasid_en, uint32_t pasid)
 {
     PCIDevice *pdev = PCI_DEVICE(s);
-    X86IOMMUState *x86_iommu;
     IntelIOMMUState *iommu;
     VTDAddressSpace *vtd_as;
 
@@ -35,12 +46,7 @@ AddressSpace *dsa_dma_as(DsaState *s, bool pasid_en, uint32_t pasid)
     if (!(pci_get_word(pdev->config + PCI_COMMAND) & PCI_COMMAND_MASTER)) {
         return NULL;
     }
-    x86_iommu = x86_iommu_get_default();
-    if (!x86_iommu) {
-        return NULL;
-    }
-    iommu = (IntelIOMMUState *)object_dynamic_cast(OBJECT(x86_iommu),
-                                                   TYPE_INTEL_IOMMU_DEVICE);
+    iommu = dsa_iommu();
     if (!iommu || !iommu->pasid) {
         return NULL;
     }
@@ -49,30 +55,51 @@ AddressSpace *dsa_dma_as(DsaState *s, bool pasid_en, uint32_t pasid)
 }
 
 /*
+ * Why an access failed, with the BQL held.  Silicon asks the IOMMU for a
+ * translation (ATS) first: a context or PASID entry that is missing or
+ * invalid makes the request fail (translation failure); a page absent
+ * from a valid domain is a page fault.
+ */
+static DsaDmaResult dsa_dma_fault_kind(const DsaJob *job)
+{
+    PCIDevice *pdev = PCI_DEVICE(job->dev);
+    IntelIOMMUState *iommu;
+
+    if (!job->as) {
+        return DSA_DMA_XLAT;
+    }
+    iommu = dsa_iommu();
+    if (!iommu || !iommu->dmar_enabled) {
+        return DSA_DMA_FAULT;
+    }
+    if (!vtd_pasid_entry_valid(iommu, pci_get_bus(pdev), pdev->devfn,
+                               job->pasid_en ? job->pasid : PCI_NO_PASID)) {
+        return DSA_DMA_XLAT;
+    }
+    return DSA_DMA_FAULT;
+}
+
+/*
  * Each access takes the BQL: a translation fault makes the vIOMMU raise
  * its fault interrupt, which may only happen with the BQL held.  Callers
  * move at most a page per call, so vCPUs still run between accesses.
  */
-MemTxResult dsa_dma_rw(const DsaJob *job, uint64_t addr, void *buf,
-                       uint64_t len, DMADirection dir)
+DsaDmaResult dsa_dma_rw(const DsaJob *job, uint64_t addr, void *buf,
+                        uint64_t len, DMADirection dir)
 {
     bool locked = qemu_mutex_iothread_locked();
-    MemTxResult ret;
+    DsaDmaResult ret = DSA_DMA_OK;
 
-    /* no vIOMMU with PASID support: a PASID-tagged request faults */
-    if (!job->as) {
-        return MEMTX_DECODE_ERROR;
-    }
     if (!locked) {
         qemu_mutex_lock_iothread();
     }
     /* a reset or an abort abandoned the job: it touches memory no more */
-    if (job->gen != job->dev->reset_gen ||
-        job->abort_gen != job->dev->wqs[job->wq].abort_gen) {
-        ret = MEMTX_ERROR;
-    } else {
-        ret = dma_memory_rw(job->as, addr, buf, len, dir,
-                            MEMTXATTRS_UNSPECIFIED);
+    if (dsa_job_abandoned(job)) {
+        ret = DSA_DMA_FAULT;
+    } else if (!job->as ||
+               dma_memory_rw(job->as, addr, buf, len, dir,
+                             MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
+        ret = dsa_dma_fault_kind(job);
     }
     if (!locked) {
         qemu_mutex_unlock_iothread();

@@ -218,12 +218,12 @@ static bool dsa_write_record(const DsaJob *job,
     uint64_t addr = job->desc.completion_addr;
 
     if (dsa_dma_rw(job, addr + 1, (void *)(raw + 1), sizeof(*cr) - 1,
-                   DMA_DIRECTION_FROM_DEVICE) != MEMTX_OK) {
+                   DMA_DIRECTION_FROM_DEVICE) != DSA_DMA_OK) {
         return false;
     }
     smp_wmb(); /* record body visible before its status byte */
     return dsa_dma_rw(job, addr, (void *)raw, 1,
-                      DMA_DIRECTION_FROM_DEVICE) == MEMTX_OK;
+                      DMA_DIRECTION_FROM_DEVICE) == DSA_DMA_OK;
 }
 
 static void dsa_complete(DsaState *s, const DsaJob *job,

@@ -25,27 +25,39 @@ static uint32_t dsa_piece(uint32_t left, uint64_t a, uint64_t b)
     return MIN(n, DSA_PAGE - (b % DSA_PAGE));
 }
 
-/* Silicon says a fault was on a write in bit 7 of the status: 0x83. */
-static uint8_t dsa_fault(struct dsa_completion_record *cr, uint64_t addr,
-                         uint32_t done, bool write)
+/*
+ * A failed access ends the operation: a page fault, with bit 7 of the
+ * status set for a write (0x83), as silicon reports it; or a translation
+ * failure when the IOMMU has no tables for the request at all.
+ */
+static uint8_t dsa_fault(const DsaJob *job, struct dsa_completion_record *cr,
+                         uint64_t addr, uint32_t done, bool write)
 {
     cr->bytes_completed = done;
     cr->fault_addr = addr;
+    if (job->xlat_failed) {
+        return DSA_COMP_TRANSLATION_FAIL;
+    }
     return DSA_COMP_PAGE_FAULT_NOBOF | (write ? DSA_COMP_STATUS_WRITE : 0);
 }
 
-static bool dsa_read(const DsaJob *job, uint64_t addr, void *buf,
-                     uint32_t len)
+static bool dsa_access(DsaJob *job, uint64_t addr, void *buf, uint32_t len,
+                       DMADirection dir)
 {
-    return dsa_dma_rw(job, addr, buf, len, DMA_DIRECTION_TO_DEVICE) ==
-           MEMTX_OK;
+    DsaDmaResult ret = dsa_dma_rw(job, addr, buf, len, dir);
+
+    job->xlat_failed = ret == DSA_DMA_XLAT;
+    return ret == DSA_DMA_OK;
 }
 
-static bool dsa_write(const DsaJob *job, uint64_t addr, void *buf,
-                      uint32_t len)
+static bool dsa_read(DsaJob *job, uint64_t addr, void *buf, uint32_t len)
 {
-    return dsa_dma_rw(job, addr, buf, len, DMA_DIRECTION_FROM_DEVICE) ==
-           MEMTX_OK;
+    return dsa_access(job, addr, buf, len, DMA_DIRECTION_TO_DEVICE);
+}
+
+static bool dsa_write(DsaJob *job, uint64_t addr, void *buf, uint32_t len)
+{
+    return dsa_access(job, addr, buf, len, DMA_DIRECTION_FROM_DEVICE);
 }
 
 /* Where this step stops: DSA_STEP_BYTES on, or at the end. */
@@ -85,13 +97,13 @@ static uint8_t dsa_copy_forward(DsaJob *job, uint64_t src, uint64_t dst,
             n = MIN(n, DSA_PAGE - ((dst2 + done) % DSA_PAGE));
         }
         if (!dsa_read(job, src + done, buf, n)) {
-            return dsa_fault(cr, src + done, done, false);
+            return dsa_fault(job, cr, src + done, done, false);
         }
         if (!dsa_write(job, dst + done, buf, n)) {
-            return dsa_fault(cr, dst + done, done, true);
+            return dsa_fault(job, cr, dst + done, done, true);
         }
         if (dual && !dsa_write(job, dst2 + done, buf, n)) {
-            return dsa_fault(cr, dst2 + done, done, true);
+            return dsa_fault(job, cr, dst2 + done, done, true);
         }
         if (crc) {
             job->crc = dsa_crc32c(job->crc, buf, n);
@@ -120,10 +132,10 @@ static uint8_t dsa_copy_backward(DsaJob *job, uint64_t src, uint64_t dst,
         n = MIN(end - job->done, (s_end - 1) % DSA_PAGE + 1);
         n = MIN(n, (d_end - 1) % DSA_PAGE + 1);
         if (!dsa_read(job, s_end - n, buf, n)) {
-            return dsa_fault(cr, s_end - n, job->done, false);
+            return dsa_fault(job, cr, s_end - n, job->done, false);
         }
         if (!dsa_write(job, d_end - n, buf, n)) {
-            return dsa_fault(cr, d_end - n, job->done, true);
+            return dsa_fault(job, cr, d_end - n, job->done, true);
         }
         job->done += n;
     }
@@ -158,7 +170,7 @@ static uint8_t dsa_op_fill(DsaJob *job, struct dsa_completion_record *cr)
             buf[i] = pattern[(done + i) % sizeof(pattern)];
         }
         if (!dsa_write(job, d->dst_addr + done, buf, n)) {
-            return dsa_fault(cr, d->dst_addr + done, done, true);
+            return dsa_fault(job, cr, d->dst_addr + done, done, true);
         }
         job->done += n;
     }
@@ -190,10 +202,10 @@ static uint8_t dsa_compare(DsaJob *job, const uint8_t *pattern,
         n = dsa_piece(end - done, d->src_addr + done,
                       pattern ? d->src_addr + done : d->src2_addr + done);
         if (!dsa_read(job, d->src_addr + done, a, n)) {
-            return dsa_fault(cr, d->src_addr + done, done, false);
+            return dsa_fault(job, cr, d->src_addr + done, done, false);
         }
         if (!pattern && !dsa_read(job, d->src2_addr + done, b, n)) {
-            return dsa_fault(cr, d->src2_addr + done, done, false);
+            return dsa_fault(job, cr, d->src2_addr + done, done, false);
         }
         for (i = 0; i < n; i++) {
             uint8_t want = pattern ? pattern[(done + i) % 8] : b[i];
@@ -228,8 +240,8 @@ static uint8_t dsa_op_crc(DsaJob *job, bool copy,
             n = dsa_piece(end - job->done, d->src_addr + job->done,
                           d->src_addr + job->done);
             if (!dsa_read(job, d->src_addr + job->done, buf, n)) {
-                return dsa_fault(cr, d->src_addr + job->done, job->done,
-                                 false);
+                return dsa_fault(job, cr, d->src_addr + job->done,
+                                 job->done, false);
             }
             job->crc = dsa_crc32c(job->crc, buf, n);
             job->done += n;
@@ -267,7 +279,8 @@ static uint8_t dsa_batch_next(DsaState *s, DsaJob *job,
         g_free(member);
         cr->descs_completed = job->batch_ok;
         cr->fault_addr = addr;
-        return DSA_COMP_BATCH_PAGE_FAULT;
+        return job->xlat_failed ? DSA_COMP_TRANSLATION_FAIL :
+                                  DSA_COMP_BATCH_PAGE_FAULT;
     }
     if ((member->desc.flags & IDXD_OP_FLAG_FENCE) && job->batch_failed) {
         g_free(member);

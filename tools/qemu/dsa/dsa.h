@@ -86,6 +86,7 @@ struct DsaJob {
     uint32_t batch_ok;              /* members that succeeded */
     bool batch_failed;
     DsaJob *member;                 /* the member being run */
+    bool xlat_failed;               /* the last access found no tables */
     struct dsa_completion_record cr;
 };
 
@@ -243,9 +244,15 @@ void dsa_job_free_member(DsaJob *job);
 uint8_t dsa_op_step(DsaState *s, DsaJob *job, struct dsa_completion_record *cr);
 
 /* dsa-dma.c */
+typedef enum DsaDmaResult {
+    DSA_DMA_OK,
+    DSA_DMA_FAULT,                  /* no page there: a page fault */
+    DSA_DMA_XLAT,                   /* no translation tables: failure */
+} DsaDmaResult;
+
 AddressSpace *dsa_dma_as(DsaState *s, bool pasid_en, uint32_t pasid);
-MemTxResult dsa_dma_rw(const DsaJob *job, uint64_t addr, void *buf,
-                       uint64_t len, DMADirection dir);
+DsaDmaResult dsa_dma_rw(const DsaJob *job, uint64_t addr, void *buf,
+                        uint64_t len, DMADirection dir);
 
 /* dsa-irq.c: with the BQL held */
 void dsa_irq_misc(DsaState *s, uint32_t cause);
