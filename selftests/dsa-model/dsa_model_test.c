@@ -1938,6 +1938,36 @@ TEST_F(dsa, enable_wq_pasid_cap_disabled)
 	ASSERT_EQ(V(0x42), V(w.pasid));
 }
 
+/*
+ * A dedicated WQ with PASID enabled may be privileged only while the
+ * PASID capability's Privileged Mode Enable is set (upstream device.c
+ * quotes the rule); without PASID, priv needs nothing.
+ */
+TEST_F(dsa, enable_wq_priv_needs_pasid_priv)
+{
+	union wqcfg w;
+
+	pasid_enable(_metadata, C, true);
+	wqcfg_read(D, WQ_PASID, &w);
+	w.pasid_en = 1;
+	w.pasid = 0x42;
+	w.priv = 1;
+	wqcfg_write(D, WQ_PASID, &w);
+	CMD_EXPECT(IDXD_CMDSTS_ERR_PASID_EN, D, IDXD_CMD_ENABLE_WQ, WQ_PASID);
+	ASSERT_EQ(V(IDXD_WQ_DEV_DISABLED), V(wq_state(D, WQ_PASID)));
+	ASSERT_EQ(0, cfg_wr(D, D->pasid_cap + PCI_PASID_CTRL,
+			    PCI_PASID_CTRL_ENABLE | PCI_PASID_CTRL_PRIV, 2));
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_ENABLE_WQ, WQ_PASID);
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_DISABLE_WQ,
+		   idxd_cmd_wq_operand(WQ_PASID));
+	/* privileged without a PASID: requests carry none, nothing to check */
+	pasid_enable(_metadata, C, true);
+	wqcfg_read(D, WQ_PASID, &w);
+	w.pasid_en = 0;
+	wqcfg_write(D, WQ_PASID, &w);
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_ENABLE_WQ, WQ_PASID);
+}
+
 TEST_F(dsa, enable_wq_max_batch_shift)
 {
 	unsigned int cap = D->gencap.max_batch_shift;
@@ -2569,6 +2599,38 @@ TEST_F(dsa, batch_fence_after_failure)
 	ASSERT_SAME(dst, src, 512);
 	ASSERT_FILLED(dst + 2048, 0, 512);
 	ASSERT_FILLED(PG(P_DST2)->va, 0, PAGE);
+}
+
+/*
+ * A false predicate (a compare with CR whose result is not the expected
+ * one) stops a later fenced member as a failure does: the batch runs the
+ * rest only if the compare came out as expected.
+ */
+TEST_F(dsa, batch_fence_after_false_predicate)
+{
+	struct dsa_hw_desc *m = list_va(C), h;
+
+	fill_random(PG(P_SRC)->va, PAGE);
+	memcpy(PG(P_SRC2)->va, PG(P_SRC)->va, PAGE);
+	PG(P_SRC2)->va[5] ^= 1;
+	memset(PG(P_DST)->va, 0, PAGE);
+	compare_desc(&m[0], C, IDXD_OP_FLAG_CR, PAGE, 1);
+	m[0].expected_res = 0;
+	memmove_desc(&m[1], PG(P_SRC)->pa, PG(P_DST)->pa, 512, cr_pa(C, 2));
+	m[1].flags |= IDXD_OP_FLAG_FENCE;
+	batch_desc(&h, PG(P_LIST)->pa, 2, cr_pa(C, 0));
+	RUN_EXPECT(DSA_COMP_BATCH_FAIL, C, WQ_MAIN, &h, 0);
+	ASSERT_EQ(DSA_COMP_SUCCESS_PRED, cr_status(C, 1));
+	ASSERT_EQ(V(1), V(cr_va(C, 0)->descs_completed));
+	ASSERT_EQ(0, cr_status(C, 2)) TH_LOG("fenced member ran");
+	ASSERT_FILLED(PG(P_DST)->va, 0, 512);
+	/* the predicate true: the fenced member runs, the batch succeeds */
+	memset((void *)cr_va(C, 0), 0, 3 * DSA_COMP_RECORD_SIZE);
+	m[0].expected_res = 1;
+	RUN_EXPECT(DSA_COMP_SUCCESS, C, WQ_MAIN, &h, 0);
+	ASSERT_EQ(V(2), V(cr_va(C, 0)->descs_completed));
+	ASSERT_EQ(DSA_COMP_SUCCESS, cr_status(C, 2));
+	ASSERT_SAME(PG(P_DST)->va, PG(P_SRC)->va, 512);
 }
 
 TEST_F(dsa, batch_inside_batch)

@@ -44,12 +44,12 @@ void dsa_cmd_submit(DsaState *s, uint32_t value)
     qemu_cond_broadcast(&s->cmd_wakeup);
 }
 
-static bool dsa_pasid_cap_enabled(DsaState *s)
+static bool dsa_pasid_ctrl(DsaState *s, uint16_t bit)
 {
     PCIDevice *pdev = PCI_DEVICE(s);
 
     return pci_get_word(pdev->config + DSA_PASID_CAP_OFFSET +
-                        PCI_PASID_CTRL) & PCI_PASID_CTRL_ENABLE;
+                        PCI_PASID_CTRL) & bit;
 }
 
 static uint8_t dsa_check_groups(DsaState *s, const int *wq_group)
@@ -170,7 +170,12 @@ static uint8_t dsa_enable_wq(DsaState *s, uint32_t index)
     if (cfg->bof && !s->gencap.block_on_fault) {
         return IDXD_CMDSTS_ERR_BOF_EN;
     }
-    if (cfg->pasid_en && !dsa_pasid_cap_enabled(s)) {
+    if (cfg->pasid_en && !dsa_pasid_ctrl(s, PCI_PASID_CTRL_ENABLE)) {
+        return IDXD_CMDSTS_ERR_PASID_EN;
+    }
+    /* the spec's rule for dedicated WQs, which upstream's device.c quotes */
+    if (cfg->mode == IDXD_WQ_MODE_DEDICATED && cfg->pasid_en && cfg->priv &&
+        !dsa_pasid_ctrl(s, PCI_PASID_CTRL_PRIV)) {
         return IDXD_CMDSTS_ERR_PASID_EN;
     }
     if (cfg->max_batch_shift > s->gencap.max_batch_shift) {

@@ -293,7 +293,8 @@ static uint8_t dsa_batch_next(DsaState *s, DsaJob *job,
 
 /*
  * Members run in order, a step of one per step of the batch; a fenced
- * member and all after it are skipped once an earlier one failed.
+ * member and all after it are skipped once an earlier one failed or
+ * completed with a false predicate.
  */
 static uint8_t dsa_op_batch(DsaState *s, DsaJob *job,
                             struct dsa_completion_record *cr)
@@ -316,10 +317,12 @@ static uint8_t dsa_op_batch(DsaState *s, DsaJob *job,
     if (!dsa_job_step(s, job->member)) {
         return DSA_COMP_NONE;
     }
+    /* a false predicate completed, yet stops a fence as a failure does */
     status = job->member->cr.status;
     if (status == DSA_COMP_SUCCESS || status == DSA_COMP_SUCCESS_PRED) {
         job->batch_ok++;
-    } else {
+    }
+    if (status != DSA_COMP_SUCCESS) {
         job->batch_failed = true;
     }
     dsa_job_free_member(job);
