@@ -407,6 +407,14 @@ static uint32_t dsa_cmd_sts(const struct dsa_dev *d, uint32_t cmd,
 
 #define CMD_EXPECT(err, d, cmd, op) CMD_EXPECT_IRQ(err, d, cmd, op, false)
 
+/* The handle REQUEST_INT_HANDLE grants for @operand (index, IMS bit). */
+#define HANDLE(d, operand) ({						\
+	uint32_t __h = CMDSTS_RAW(d, IDXD_CMD_REQUEST_INT_HANDLE,	\
+				  operand, false);			\
+	ASSERT_EQ(0U, __h & IDXD_CMDSTS_ERR_MASK);			\
+	(__h >> IDXD_CMDSTS_RES_SHIFT) & 0xffff;			\
+})
+
 /* ------------------------------------------------------------------ */
 /* Configuration tables                                                 */
 
@@ -1696,24 +1704,27 @@ TEST_F(dsa_cfg, enable_wq_device_disabled)
 	ASSERT_EQ(V(IDXD_WQ_DEV_DISABLED), V(wq_state(D, 0)));
 }
 
+/*
+ * A handle is what REQUEST_INT_HANDLE returns, not the index asked for:
+ * the model's differ (index plus the table's size), so that a driver
+ * naming indexes is caught; MSI-X and IMS handles never coincide.
+ * RELEASE takes the handle, once.
+ */
 TEST_F(dsa_cfg, int_handle_request_release)
 {
-	uint32_t st;
+	uint32_t h5, hlast, hims, himslast;
 
-	st = CMDSTS_RAW(D, IDXD_CMD_REQUEST_INT_HANDLE, 5, false);
-	ASSERT_EQ(0U, st & IDXD_CMDSTS_ERR_MASK);
-	ASSERT_EQ(5U, (st >> IDXD_CMDSTS_RES_SHIFT) & 0xffff);
-	st = CMDSTS_RAW(D, IDXD_CMD_REQUEST_INT_HANDLE, D->msix_size - 1, false);
-	ASSERT_EQ(0U, st & IDXD_CMDSTS_ERR_MASK);
-	ASSERT_EQ(D->msix_size - 1, (st >> IDXD_CMDSTS_RES_SHIFT) & 0xffff);
-	st = CMDSTS_RAW(D, IDXD_CMD_REQUEST_INT_HANDLE,
-			IDXD_CMD_INT_HANDLE_IMS | 300, false);
-	ASSERT_EQ(0U, st & IDXD_CMDSTS_ERR_MASK);
-	ASSERT_EQ(300U, (st >> IDXD_CMDSTS_RES_SHIFT) & 0xffff);
-	st = CMDSTS_RAW(D, IDXD_CMD_REQUEST_INT_HANDLE,
-			IDXD_CMD_INT_HANDLE_IMS | (D->ims_size - 1), false);
-	ASSERT_EQ(0U, st & IDXD_CMDSTS_ERR_MASK);
-	ASSERT_EQ(D->ims_size - 1, (st >> IDXD_CMDSTS_RES_SHIFT) & 0xffff);
+	h5 = HANDLE(D, 5);
+	hlast = HANDLE(D, D->msix_size - 1);
+	hims = HANDLE(D, IDXD_CMD_INT_HANDLE_IMS | 300);
+	himslast = HANDLE(D, IDXD_CMD_INT_HANDLE_IMS | (D->ims_size - 1));
+	ASSERT_NE(5U, h5);
+	ASSERT_NE(300U, hims);
+	ASSERT_NE(h5, hlast);
+	ASSERT_NE(hims, himslast);
+	ASSERT_NE(h5, hims);
+	/* asked again, the same handle */
+	ASSERT_EQ(h5, HANDLE(D, 5));
 
 	/* beyond the tables */
 	CMD_EXPECT(IDXD_CMDSTS_ERR_INVAL_INT_IDX, D,
@@ -1722,18 +1733,21 @@ TEST_F(dsa_cfg, int_handle_request_release)
 		   IDXD_CMD_REQUEST_INT_HANDLE,
 		   IDXD_CMD_INT_HANDLE_IMS | D->ims_size);
 
-	/* release: once, and only what was requested, per table */
-	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_RELEASE_INT_HANDLE, 5);
+	/* release: the handle, not the index; once; per table */
 	CMD_EXPECT(IDXD_CMDSTS_ERR_INVAL_INT_IDX, D,
 		   IDXD_CMD_RELEASE_INT_HANDLE, 5);
 	CMD_EXPECT(IDXD_CMDSTS_ERR_INVAL_INT_IDX, D,
-		   IDXD_CMD_RELEASE_INT_HANDLE, 6);
+		   IDXD_CMD_RELEASE_INT_HANDLE, IDXD_CMD_INT_HANDLE_IMS | h5);
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_RELEASE_INT_HANDLE, h5);
 	CMD_EXPECT(IDXD_CMDSTS_ERR_INVAL_INT_IDX, D,
-		   IDXD_CMD_RELEASE_INT_HANDLE, IDXD_CMD_INT_HANDLE_IMS | 5);
+		   IDXD_CMD_RELEASE_INT_HANDLE, h5);
+	CMD_EXPECT(IDXD_CMDSTS_ERR_INVAL_INT_IDX, D,
+		   IDXD_CMD_RELEASE_INT_HANDLE, h5 + 1);
 	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_RELEASE_INT_HANDLE,
-		   IDXD_CMD_INT_HANDLE_IMS | 300);
+		   IDXD_CMD_INT_HANDLE_IMS | hims);
 	CMD_EXPECT(IDXD_CMDSTS_ERR_INVAL_INT_IDX, D,
-		   IDXD_CMD_RELEASE_INT_HANDLE, IDXD_CMD_INT_HANDLE_IMS | 300);
+		   IDXD_CMD_RELEASE_INT_HANDLE, IDXD_CMD_INT_HANDLE_IMS | hims);
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_RELEASE_INT_HANDLE, hlast);
 }
 
 TEST_F(dsa_cfg, reset_device_clears_config)
@@ -1744,6 +1758,7 @@ TEST_F(dsa_cfg, reset_device_clears_config)
 	union sw_err_reg e;
 	union ims_entry ie;
 	unsigned int k;
+	uint32_t h3;
 
 	config_minimal(D);
 	g.rdbuf_limit = 8;
@@ -1754,7 +1769,7 @@ TEST_F(dsa_cfg, reset_device_clears_config)
 	p.pasid = 5;
 	wr32(D, D->perm + 3 * IDXD_MSIX_PERM_STRIDE, p.bits);
 	ims_program(D, 5, PG(P_IRQ)->pa, 0x1234, false, true, 9);
-	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_REQUEST_INT_HANDLE, 3);
+	h3 = HANDLE(D, 3);
 	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_ENABLE_DEVICE, 0);
 	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_ENABLE_WQ, 0);
 	CMD_EXPECT_IRQ(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_REQUEST_INT_HANDLE, 4,
@@ -1792,7 +1807,7 @@ TEST_F(dsa_cfg, reset_device_clears_config)
 	ASSERT_EQ(V(1), V(ie.bits[IDXD_IMS_CTRL_DWORD]));
 	/* the handles went with it */
 	CMD_EXPECT(IDXD_CMDSTS_ERR_INVAL_INT_IDX, D,
-		   IDXD_CMD_RELEASE_INT_HANDLE, 3);
+		   IDXD_CMD_RELEASE_INT_HANDLE, h3);
 }
 
 TEST_F(dsa_cfg, cmd_int_req_intcause)
@@ -3041,6 +3056,23 @@ TEST_F(dsa, msix_permission_ignore)
 }
 
 /* only granted handles signal: never granted, released, 0x19 and silence */
+/* A descriptor naming the index of a granted entry, not its handle: 0x19. */
+TEST_F(dsa, int_handle_not_index)
+{
+	const unsigned int v = 9;
+	const uint32_t data = 0xd5a00009;
+	struct dsa_hw_desc h;
+
+	msix_enable(_metadata, C, true);
+	msix_arm(_metadata, C, v, v, data, false);
+	rci_noop(&h, C, v, 0);
+	ASSERT_NE(V(v), V(h.int_handle));
+	h.int_handle = v;
+	RUN_EXPECT(DSA_COMP_INT_HANDLE_INVAL, C, WQ_MAIN, &h, 0);
+	msleep(QUIET_MS);
+	ASSERT_EQ(0U, *irq_va(C, v)) TH_LOG("an index signalled");
+}
+
 TEST_F(dsa, int_handle_must_be_granted)
 {
 	const unsigned int v = 6, i = 20;
@@ -3050,7 +3082,8 @@ TEST_F(dsa, int_handle_must_be_granted)
 	msix_enable(_metadata, C, true);
 	msix_arm(_metadata, C, v, v, data, false);
 	rci_noop(&h, C, v, 0);
-	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_RELEASE_INT_HANDLE, v);
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_RELEASE_INT_HANDLE,
+		   h.int_handle);
 	/* h names v, released: as if never granted */
 	RUN_EXPECT(DSA_COMP_INT_HANDLE_INVAL, C, WQ_MAIN, &h, 0);
 	marker(_metadata, C, WQ_MAIN, 1);
@@ -4116,21 +4149,23 @@ TEST_F(dsa, fail_cmd_one_shot)
 /* bits 15:8 pick the command: others run normally until it comes */
 TEST_F(dsa, fail_cmd_targeted)
 {
+	uint32_t h1;
+
 	REQUIRE_TEST_BAR(C);
 	tb_wr(D, DSA_TEST_FAIL_CMD, IDXD_CMDSTS_HW_ERR |
 	      IDXD_CMD_RELEASE_INT_HANDLE << DSA_TEST_FAIL_CMD_CODE_SHIFT);
-	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_REQUEST_INT_HANDLE, 1);
+	h1 = HANDLE(D, 1);
 	ASSERT_NE(V(0), V(tb_rd(D, DSA_TEST_FAIL_CMD)));
-	CMD_EXPECT(IDXD_CMDSTS_HW_ERR, D, IDXD_CMD_RELEASE_INT_HANDLE, 1);
+	CMD_EXPECT(IDXD_CMDSTS_HW_ERR, D, IDXD_CMD_RELEASE_INT_HANDLE, h1);
 	ASSERT_EQ(V(0), V(tb_rd(D, DSA_TEST_FAIL_CMD)));
-	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_RELEASE_INT_HANDLE, 1);
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_RELEASE_INT_HANDLE, h1);
 
 	/* bits 23:16: that many of them pass first */
 	tb_wr(D, DSA_TEST_FAIL_CMD, IDXD_CMDSTS_HW_ERR |
 	      IDXD_CMD_REQUEST_INT_HANDLE << DSA_TEST_FAIL_CMD_CODE_SHIFT |
 	      2 << DSA_TEST_FAIL_CMD_SKIP_SHIFT);
 	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_REQUEST_INT_HANDLE, 1);
-	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_RELEASE_INT_HANDLE, 1);
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_RELEASE_INT_HANDLE, h1);
 	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_REQUEST_INT_HANDLE, 1);
 	ASSERT_NE(V(0), V(tb_rd(D, DSA_TEST_FAIL_CMD)));
 	CMD_EXPECT(IDXD_CMDSTS_HW_ERR, D, IDXD_CMD_REQUEST_INT_HANDLE, 1);
@@ -4151,7 +4186,7 @@ TEST_F(dsa, hold_cmds)
 	ASSERT_TRUE(cmd_idle(D));
 	st = rd32(D, IDXD_CMDSTS_OFFSET);
 	ASSERT_EQ(0U, st & IDXD_CMDSTS_ERR_MASK);
-	ASSERT_EQ(7U, (st >> IDXD_CMDSTS_RES_SHIFT) & 0xffff);
+	ASSERT_EQ(HANDLE(D, 7), (st >> IDXD_CMDSTS_RES_SHIFT) & 0xffff);
 }
 
 /* a command written while another is active is not run: SWERR says so */
@@ -4178,7 +4213,8 @@ TEST_F(dsa, cmd_while_active)
 	/* the first command ran, and only it */
 	st = rd32(D, IDXD_CMDSTS_OFFSET);
 	ASSERT_EQ(0U, st & IDXD_CMDSTS_ERR_MASK);
-	ASSERT_EQ(7U, (st >> IDXD_CMDSTS_RES_SHIFT) & 0xffff);
+	ASSERT_EQ(HANDLE(D, 7), (st >> IDXD_CMDSTS_RES_SHIFT) & 0xffff);
+	ASSERT_NE(HANDLE(D, 9), (st >> IDXD_CMDSTS_RES_SHIFT) & 0xffff);
 }
 
 TEST_F(dsa, raise_swerr)

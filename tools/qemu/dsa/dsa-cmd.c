@@ -309,24 +309,32 @@ static uint8_t dsa_reset_device(DsaState *s)
     return IDXD_CMDSTS_SUCCESS;
 }
 
-static uint8_t dsa_int_handle_cmd(DsaState *s, uint32_t operand, bool request,
-                                  uint32_t *result)
+/* REQUEST_INT_HANDLE: operand the table index, result the handle. */
+static uint8_t dsa_int_handle_request(DsaState *s, uint32_t operand,
+                                      uint32_t *result)
 {
     bool ims = operand & IDXD_CMD_INT_HANDLE_IMS;
     uint32_t index = operand & IDXD_CMD_INT_INDEX_MASK;
-    unsigned long *map = ims ? s->ims_handles : s->msix_handles;
-    uint32_t size = ims ? s->ims_entries : s->msix_vectors;
 
-    if (index >= size || (!request && !test_bit(index, map))) {
+    if (index >= (ims ? s->ims_entries : s->msix_vectors)) {
         return IDXD_CMDSTS_ERR_INVAL_INT_IDX;
     }
-    /* handles are the table indexes; the map tracks which are granted */
-    if (request) {
-        set_bit(index, map);
-        *result = index;
-    } else {
-        clear_bit(index, map);
+    set_bit(index, ims ? s->ims_handles : s->msix_handles);
+    *result = dsa_int_handle_of(s, ims, index);
+    return IDXD_CMDSTS_SUCCESS;
+}
+
+/* RELEASE_INT_HANDLE: operand a handle granted before. */
+static uint8_t dsa_int_handle_release(DsaState *s, uint32_t operand)
+{
+    bool ims = operand & IDXD_CMD_INT_HANDLE_IMS;
+    uint32_t index;
+
+    if (!dsa_int_handle_index(s, ims, operand & IDXD_CMD_INT_INDEX_MASK,
+                              &index)) {
+        return IDXD_CMDSTS_ERR_INVAL_INT_IDX;
     }
+    clear_bit(index, ims ? s->ims_handles : s->msix_handles);
     return IDXD_CMDSTS_SUCCESS;
 }
 
@@ -359,9 +367,9 @@ static uint8_t dsa_cmd_exec(DsaState *s, uint32_t cmd, uint32_t operand,
     case IDXD_CMD_ABORT_PASID:
         return dsa_pasid_cmd(s, operand, dsa_wq_abort);
     case IDXD_CMD_REQUEST_INT_HANDLE:
-        return dsa_int_handle_cmd(s, operand, true, result);
+        return dsa_int_handle_request(s, operand, result);
     case IDXD_CMD_RELEASE_INT_HANDLE:
-        return dsa_int_handle_cmd(s, operand, false, result);
+        return dsa_int_handle_release(s, operand);
     default:
         return IDXD_CMDSTS_INVAL_CMD;
     }

@@ -15,6 +15,31 @@
 #include "hw/pci/msix.h"
 #include "dsa.h"
 
+/*
+ * A granted handle is its table index plus the table's size, so that the
+ * MSI-X and IMS handles never coincide and a driver that names an index
+ * instead of the handle it was given is caught.
+ */
+uint32_t dsa_int_handle_of(DsaState *s, bool ims, uint32_t index)
+{
+    return index + (ims ? s->ims_entries : s->msix_vectors);
+}
+
+/* The table index @handle names, if it is granted now. */
+bool dsa_int_handle_index(DsaState *s, bool ims, uint32_t handle,
+                          uint32_t *index)
+{
+    uint32_t size = ims ? s->ims_entries : s->msix_vectors;
+    unsigned long *granted = ims ? s->ims_handles : s->msix_handles;
+
+    if (handle < size || handle - size >= size ||
+        !test_bit(handle - size, granted)) {
+        return false;
+    }
+    *index = handle - size;
+    return true;
+}
+
 void dsa_irq_misc(DsaState *s, uint32_t cause)
 {
     s->intcause |= cause;
@@ -37,21 +62,26 @@ void dsa_ims_deliver_pending(DsaState *s, uint32_t index)
     dsa_ims_send(s, &s->ims[index]);
 }
 
+/* A handle revoked since the descriptor's checks signals nothing. */
 void dsa_irq_completion(DsaState *s, const DsaJob *job)
 {
-    uint16_t handle = job->desc.int_handle;
+    bool ims = job->irq_type == IDXD_IRQ_IMS;
+    uint32_t i;
 
-    if (job->irq_type == IDXD_IRQ_MSIX) {
-        if (!s->msix_perm[handle].ignore) {
-            msix_notify(PCI_DEVICE(s), handle);
+    if (!dsa_int_handle_index(s, ims, job->desc.int_handle, &i)) {
+        return;
+    }
+    if (!ims) {
+        if (!s->msix_perm[i].ignore) {
+            msix_notify(PCI_DEVICE(s), i);
         }
         return;
     }
-    if (s->ims[handle].mask) {
-        s->ims[handle].pending = 1;
+    if (s->ims[i].mask) {
+        s->ims[i].pending = 1;
         return;
     }
-    dsa_ims_send(s, &s->ims[handle]);
+    dsa_ims_send(s, &s->ims[i]);
 }
 
 /*

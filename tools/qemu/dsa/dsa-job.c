@@ -79,23 +79,21 @@ static uint8_t dsa_check_sizes(const DsaJob *job)
  */
 static bool dsa_int_handle_valid(DsaState *s, const DsaJob *job)
 {
-    uint16_t handle = job->desc.int_handle;
+    bool ims = job->irq_type == IDXD_IRQ_IMS;
     union msix_perm perm;
-    union ims_entry ims;
+    union ims_entry e;
+    uint32_t i;
 
-    if (job->irq_type == IDXD_IRQ_MSIX) {
-        if (handle >= s->msix_vectors || !test_bit(handle, s->msix_handles)) {
-            return false;
-        }
-        perm.bits = qatomic_read(&s->msix_perm[handle].bits);
-        return !perm.pasid_en || (job->pasid_en && perm.pasid == job->pasid);
-    }
-    if (handle >= s->ims_entries || !test_bit(handle, s->ims_handles)) {
+    if (!dsa_int_handle_index(s, ims, job->desc.int_handle, &i)) {
         return false;
     }
-    ims.bits[IDXD_IMS_CTRL_DWORD] =
-        qatomic_read(&s->ims[handle].bits[IDXD_IMS_CTRL_DWORD]);
-    return !ims.pasid_en || (job->pasid_en && ims.pasid == job->pasid);
+    if (!ims) {
+        perm.bits = qatomic_read(&s->msix_perm[i].bits);
+        return !perm.pasid_en || (job->pasid_en && perm.pasid == job->pasid);
+    }
+    e.bits[IDXD_IMS_CTRL_DWORD] =
+        qatomic_read(&s->ims[i].bits[IDXD_IMS_CTRL_DWORD]);
+    return !e.pasid_en || (job->pasid_en && e.pasid == job->pasid);
 }
 
 static uint8_t dsa_check_desc(DsaState *s, const DsaJob *job,

@@ -255,6 +255,9 @@ DsaDmaResult dsa_dma_rw(const DsaJob *job, uint64_t addr, void *buf,
                         uint64_t len, DMADirection dir);
 
 /* dsa-irq.c: with the BQL held */
+uint32_t dsa_int_handle_of(DsaState *s, bool ims, uint32_t index);
+bool dsa_int_handle_index(DsaState *s, bool ims, uint32_t handle,
+                          uint32_t *index);
 void dsa_irq_misc(DsaState *s, uint32_t cause);
 void dsa_irq_completion(DsaState *s, const DsaJob *job);
 void dsa_swerr_record(DsaState *s, const union sw_err_reg *err);
