@@ -63,8 +63,9 @@ void dsa_engine_release_deferred(DsaState *s)
 
 /*
  * A drain waits for the descriptors @wq accepted before it began, and
- * ends early if the function is reset meanwhile.  While drains wait, the
- * WQ runs even if the test window holds the engines.
+ * ends early if the function is reset (or the device unrealized)
+ * meanwhile.  While drains wait, the WQ runs even if the test window
+ * holds the engines.
  */
 void dsa_engine_drain_wq(DsaState *s, int wq)
 {
@@ -73,7 +74,8 @@ void dsa_engine_drain_wq(DsaState *s, int wq)
 
     w->drain_req++;
     dsa_engine_kick(s);
-    while (gen == s->reset_gen && (int32_t)(w->seq_done - target) < 0) {
+    while (!s->stopping && gen == s->reset_gen &&
+           (int32_t)(w->seq_done - target) < 0) {
         qemu_cond_wait_iothread(&s->cmd_wakeup);
     }
     w->drain_req--;

@@ -280,7 +280,8 @@ static void dsa_test_delay(const DsaJob *job)
 {
     uint32_t us = job->delay_us;
 
-    while (us && !dsa_job_abandoned(job)) {
+    while (us && !dsa_job_abandoned(job) &&
+           !qatomic_read(&job->dev->stopping)) {
         uint32_t slice = MIN(us, DSA_DELAY_SLICE_US);
 
         g_usleep(slice);
