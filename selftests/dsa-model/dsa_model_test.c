@@ -4079,6 +4079,33 @@ TEST_F(dsa_cfg, group_shares_engine_fairly)
 }
 
 /*
+ * A WQ whose descriptor is abandoned mid-run (RESET_DEVICE) and that then
+ * moves to another group's engine: the new engine waits for the old one
+ * to leave it, runs the WQ's next descriptor, and a drain completes.
+ */
+TEST_F(dsa_cfg, wq_changes_group_while_busy)
+{
+	struct dsa_hw_desc h;
+
+	REQUIRE_TEST_BAR(C);
+	config_two_wqs(_metadata, D, true);
+	submit_slow(_metadata, C, 0, 0);
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_RESET_DEVICE, 0);
+	grp_setup(D, 0, 0x2, 0x1, 0);
+	grp_setup(D, 1, 0x1, 0x2, 0);
+	wq_setup(D, 0, 8, 1, XFER_SHIFT, BATCH_SHIFT);
+	wq_setup(D, 1, 8, 1, XFER_SHIFT, BATCH_SHIFT);
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_ENABLE_DEVICE, 0);
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_ENABLE_WQ, 0);
+	desc_init(&h, DSA_OPCODE_NOOP, IDXD_OP_FLAG_CRAV | IDXD_OP_FLAG_RCR,
+		  cr_pa(C, 1));
+	RUN_EXPECT(DSA_COMP_SUCCESS, C, 0, &h, 1);
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_DRAIN_WQ,
+		   idxd_cmd_wq_operand(0));
+	ASSERT_EQ(0, cr_status(C, 0)) TH_LOG("an abandoned descriptor completed");
+}
+
+/*
  * A function reset while DISABLE_WQ drains ends the command: CMDSTS is
  * idle and says nothing, no command interrupt comes later, and the
  * abandoned descriptor writes no record.

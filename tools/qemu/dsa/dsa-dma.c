@@ -50,6 +50,15 @@ AddressSpace *dsa_dma_as(DsaState *s, bool pasid_en, uint32_t pasid)
     if (!iommu || !iommu->pasid) {
         return NULL;
     }
+    /*
+     * The vIOMMU keeps an address space per PASID for good: make one only
+     * for a PASID its tables know, not for every value a WQCFG can hold.
+     */
+    if (iommu->dmar_enabled &&
+        !vtd_pasid_entry_valid(iommu, pci_get_bus(pdev), pdev->devfn,
+                               pasid)) {
+        return NULL;
+    }
     vtd_as = vtd_find_add_as(iommu, pci_get_bus(pdev), pdev->devfn, pasid);
     return &vtd_as->as;
 }

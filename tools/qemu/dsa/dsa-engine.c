@@ -29,11 +29,15 @@ void dsa_engine_kick(DsaState *s)
     qemu_cond_broadcast(&s->cmd_wakeup);
 }
 
-/* Count one descriptor of @w as over: drains waiting for it may end. */
+/*
+ * Count one descriptor of @w as over: drains waiting for it may end, and
+ * an engine that skipped @w while another was in a step of it may take
+ * it now.
+ */
 static void dsa_engine_count_done(DsaState *s, DsaWq *w)
 {
     w->seq_done++;
-    qemu_cond_broadcast(&s->cmd_wakeup);
+    dsa_engine_kick(s);
 }
 
 /* @w's job is over: it completed, or an abort or reset abandoned it. */
@@ -107,8 +111,9 @@ static bool dsa_engine_take(DsaState *s, int wq)
             return false;
         }
     }
-    if (s->deferred && s->defer_left) {
-        s->defer_left--;
+    if (s->deferred && s->defer_left && !--s->defer_left) {
+        /* the job set aside may belong to another group's engine */
+        dsa_engine_kick(s);
     }
     w->active = true;
     return true;
@@ -124,7 +129,12 @@ static DsaWq *dsa_engine_pick(DsaEngine *e)
     for (i = 0; i < s->num_wqs; i++) {
         wq = (e->next_wq + i) % s->num_wqs;
         w = &s->wqs[wq];
-        if (w->group != e->group || !dsa_engine_may_run(s, w)) {
+        /*
+         * A WQ another engine is in a step of (its group changed since)
+         * is that engine's until the step ends.
+         */
+        if (w->group != e->group || w->stepping ||
+            !dsa_engine_may_run(s, w)) {
             continue;
         }
         if (w->active || dsa_engine_take(s, wq)) {
@@ -155,7 +165,7 @@ static bool dsa_engine_run_deferred(DsaEngine *e)
     job = s->defer_job;
     s->deferred = false;
     qemu_mutex_unlock_iothread();
-    while (!dsa_job_step(s, &job)) {
+    while (!dsa_job_step(s, &job) && !qatomic_read(&s->stopping)) {
         continue;
     }
     qemu_mutex_lock_iothread();
@@ -184,6 +194,8 @@ static void *dsa_engine_thread(void *opaque)
         w->stepping = true;
         qemu_mutex_unlock_iothread();
         over = dsa_job_step(s, &w->job);
+        /* the BQL is not fair: let vCPUs and the main loop have it */
+        g_thread_yield();
         qemu_mutex_lock_iothread();
         w->stepping = false;
         if (over || dsa_job_abandoned(&w->job)) {
@@ -225,6 +237,9 @@ void dsa_engine_stop(DsaState *s)
     }
     qemu_thread_join(&s->cmd_thread);
     qemu_mutex_lock_iothread();
+    for (g = 0; g < s->num_wqs; g++) {
+        dsa_job_free_member(&s->wqs[g].job);
+    }
     g_free(s->engines);
     s->engines = NULL;
     qemu_cond_destroy(&s->engine_wakeup);

@@ -16,27 +16,34 @@
 #include "dsa.h"
 
 /*
- * A granted handle is its table index plus the table's size, so that the
- * MSI-X and IMS handles never coincide and a driver that names an index
- * instead of the handle it was given is caught.
+ * A granted handle is never its table index: MSI-X handles start after
+ * the MSI-X table's size, IMS handles after twice that, so the two never
+ * coincide and a driver that names an index instead of the handle it was
+ * given is caught.  The largest (2 * 2048 + 16128) fits the 16-bit field.
  */
+static uint32_t dsa_int_handle_base(DsaState *s, bool ims)
+{
+    return (ims ? 2 : 1) * s->msix_vectors;
+}
+
 uint32_t dsa_int_handle_of(DsaState *s, bool ims, uint32_t index)
 {
-    return index + (ims ? s->ims_entries : s->msix_vectors);
+    return dsa_int_handle_base(s, ims) + index;
 }
 
 /* The table index @handle names, if it is granted now. */
 bool dsa_int_handle_index(DsaState *s, bool ims, uint32_t handle,
                           uint32_t *index)
 {
+    uint32_t base = dsa_int_handle_base(s, ims);
     uint32_t size = ims ? s->ims_entries : s->msix_vectors;
     unsigned long *granted = ims ? s->ims_handles : s->msix_handles;
 
-    if (handle < size || handle - size >= size ||
-        !test_bit(handle - size, granted)) {
+    if (handle < base || handle - base >= size ||
+        !test_bit(handle - base, granted)) {
         return false;
     }
-    *index = handle - size;
+    *index = handle - base;
     return true;
 }
 

@@ -96,6 +96,17 @@ static bool dsa_int_handle_valid(DsaState *s, const DsaJob *job)
     return !e.pasid_en || (job->pasid_en && e.pasid == job->pasid);
 }
 
+/* The grants change under the BQL (commands, resets). */
+static bool dsa_int_handle_valid_locked(DsaState *s, const DsaJob *job)
+{
+    bool valid;
+
+    qemu_mutex_lock_iothread();
+    valid = dsa_int_handle_valid(s, job);
+    qemu_mutex_unlock_iothread();
+    return valid;
+}
+
 static uint8_t dsa_check_desc(DsaState *s, const DsaJob *job,
                               struct dsa_completion_record *cr)
 {
@@ -117,7 +128,8 @@ static uint8_t dsa_check_desc(DsaState *s, const DsaJob *job,
     if (status) {
         return status;
     }
-    if ((d->flags & IDXD_OP_FLAG_RCI) && !dsa_int_handle_valid(s, job)) {
+    if ((d->flags & IDXD_OP_FLAG_RCI) &&
+        !dsa_int_handle_valid_locked(s, job)) {
         return DSA_COMP_INT_HANDLE_INVAL;
     }
     return 0;
@@ -344,7 +356,9 @@ bool dsa_job_step(DsaState *s, DsaJob *job)
             return false;
         }
     }
-    qatomic_inc(&s->desc_count);
+    if (!dsa_job_abandoned(job)) {
+        qatomic_inc(&s->desc_count);
+    }
     job->cr.status = status;
     dsa_complete(s, job, &job->cr);
     return true;

@@ -274,7 +274,7 @@ static uint8_t dsa_batch_next(DsaState *s, DsaJob *job,
     member->in_batch = true;
     member->batch_idx = job->batch_next;
     member->batch_id = job->batch_id;
-    member->first_err = !job->batch_failed;
+    member->first_err = !job->batch_error;
     if (!dsa_read(job, addr, member->raw, DSA_DESC_SIZE)) {
         g_free(member);
         cr->descs_completed = job->batch_ok;
@@ -324,6 +324,7 @@ static uint8_t dsa_op_batch(DsaState *s, DsaJob *job,
     }
     if (status != DSA_COMP_SUCCESS) {
         job->batch_failed = true;
+        job->batch_error |= status != DSA_COMP_SUCCESS_PRED;
     }
     dsa_job_free_member(job);
     job->batch_next++;

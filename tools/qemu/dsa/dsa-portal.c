@@ -129,8 +129,9 @@ static uint64_t dsa_portal_read(void *opaque, hwaddr addr, unsigned size)
 }
 
 /*
- * Stores that make no descriptor: what was assembled is dropped, and
- * SWERR says so once (code 0x33, the model's choice beside 0x30-0x32).
+ * A store that makes no descriptor: what was assembled is dropped, and
+ * SWERR says so (code 0x33, the model's choice beside 0x30-0x32), once
+ * per such store.
  */
 static void dsa_portal_discard(DsaState *s, int wq, DsaPortalSlot *ps,
                                hwaddr addr, unsigned size)

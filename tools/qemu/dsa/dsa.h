@@ -84,7 +84,8 @@ struct DsaJob {
     uint32_t crc;                   /* CRC of the bytes processed */
     uint32_t batch_next;            /* the member to run next */
     uint32_t batch_ok;              /* members that succeeded */
-    bool batch_failed;
+    bool batch_failed;              /* a member failed: fences stop */
+    bool batch_error;               /* ... with an error, not a predicate */
     DsaJob *member;                 /* the member being run */
     bool xlat_failed;               /* the last access found no tables */
     struct dsa_completion_record cr;
