@@ -3055,7 +3055,6 @@ TEST_F(dsa, msix_permission_ignore)
 	ASSERT_TRUE(irq_wait(C, v, data));
 }
 
-/* only granted handles signal: never granted, released, 0x19 and silence */
 /* A descriptor naming the index of a granted entry, not its handle: 0x19. */
 TEST_F(dsa, int_handle_not_index)
 {
@@ -3073,6 +3072,7 @@ TEST_F(dsa, int_handle_not_index)
 	ASSERT_EQ(0U, *irq_va(C, v)) TH_LOG("an index signalled");
 }
 
+/* only granted handles signal: never granted, released, 0x19 and silence */
 TEST_F(dsa, int_handle_must_be_granted)
 {
 	const unsigned int v = 6, i = 20;
