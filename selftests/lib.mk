@@ -32,7 +32,9 @@ DSA_CFLAGS := -static -O2 -Wall -Wextra -Werror $(EXTRA_CFLAGS)
 DSA_CPPFLAGS := -I$(TOP)/tools/include -I$(TOP)/drivers/dma/idxd \
 		-I$(TOP)/include/uapi -isystem $(KSFT_INC)
 
-TEST_GEN_PROGS := $(shell sed -e 's/\#.*//' -e '/^[[:space:]]*$$/d' \
+# A suite whose tests.list names a script that runs its programs says
+# which programs to build in TEST_GEN_PROGS before including this.
+TEST_GEN_PROGS ?= $(shell sed -e 's/\#.*//' -e '/^[[:space:]]*$$/d' \
 		    $(SRC_DIR)/tests.list)
 BINS := $(addprefix $(OUTPUT)/,$(TEST_GEN_PROGS))
 
@@ -54,7 +56,7 @@ ksft-inc:
 		     "pass KSFT_INC=<linux-source>/tools/testing/selftests" >&2; \
 		exit 1; }
 
-clean:
+clean::
 	rm -f $(BINS)
 
 .PHONY: all clean ksft-inc

@@ -32,6 +32,9 @@ struct idxd_sf;
 /* The auxiliary device name a consumer's id_table matches. */
 #define IDXD_SF_AUXDEV_NAME	"idxd.sf"
 
+/* OPCAP: a 256-bit map of the operations, indexed by opcode */
+#define IDXD_SF_OPCAP_WORDS	4
+
 /**
  * struct idxd_sf_dev - one active subfunction: a dedicated WQ whose
  * descriptors are tagged with the SF's PASID and signal the SF's own
@@ -49,6 +52,7 @@ struct idxd_sf;
  *	it (request_irq()) to hear its completions
  * @max_xfer_size: the largest transfer the WQ takes
  * @max_batch_size: the largest batch the WQ takes
+ * @opcap: the operations the WQ runs (the device's OPCAP)
  * @sf: the core's; not for consumers
  */
 struct idxd_sf_dev {
@@ -63,6 +67,7 @@ struct idxd_sf_dev {
 	int irq;
 	u32 max_xfer_size;
 	u32 max_batch_size;
+	u64 opcap[IDXD_SF_OPCAP_WORDS];
 	struct idxd_sf *sf;
 };
 

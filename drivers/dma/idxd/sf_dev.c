@@ -74,6 +74,8 @@ static void idxd_sf_dev_fill(struct idxd_sf_dev *sfdev, struct idxd_sf *sf)
 	sfdev->irq = sf->vec.virq;
 	sfdev->max_xfer_size = 1U << idxd->caps.gen.max_xfer_shift;
 	sfdev->max_batch_size = 1U << idxd->caps.gen.max_batch_shift;
+	BUILD_BUG_ON(IDXD_SF_OPCAP_WORDS != IDXD_OPCAP_WORDS);
+	memcpy(sfdev->opcap, idxd->caps.opcap, sizeof(sfdev->opcap));
 	sfdev->sf = sf;
 }
 

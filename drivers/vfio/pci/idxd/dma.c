@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio_idxd_aux: the subfunction's memory.
+ *
+ * The SF's WQ tags every access of every descriptor with the SF's PASID,
+ * which translates through a paging domain of our own: the device reaches
+ * exactly the pages mapped there.  The VFIO container (an emulated IOMMU:
+ * Debian's 6.12 has no iommufd) tells a driver of unmaps, not of maps, so
+ * a page enters the domain when a descriptor needs it: pinned with
+ * vfio_pin_pages(), which fails for an IOVA the user never mapped, and
+ * mapped at the user's IOVA.  It leaves on the user's unmap and on close.
+ */
+
+#include <linux/iommu.h>
+#include <linux/vfio.h>
+#include "vidxd.h"
+
+static struct device *vidxd_pf(struct vidxd *v)
+{
+	return v->sfdev->adev.dev.parent;
+}
+
+int vidxd_dma_open(struct vidxd *v)
+{
+	struct iommu_domain *domain;
+	int ret;
+
+	domain = iommu_paging_domain_alloc(vidxd_pf(v));
+	if (IS_ERR(domain))
+		return PTR_ERR(domain);
+	ret = idxd_sf_attach_domain(v->sfdev, domain);
+	if (ret) {
+		iommu_domain_free(domain);
+		return ret;
+	}
+	v->domain = domain;
+	return 0;
+}
+
+/* Out of the domain and unpinned: the user's pages in [@first, @last]. */
+static void vidxd_dma_drop(struct vidxd *v, unsigned long first,
+			   unsigned long last)
+{
+	unsigned long index;
+	void *entry;
+
+	xa_for_each_range(&v->pinned, index, entry, first, last) {
+		iommu_unmap(v->domain, index << PAGE_SHIFT, PAGE_SIZE);
+		vfio_unpin_pages(&v->vdev, index << PAGE_SHIFT, 1);
+		xa_erase(&v->pinned, index);
+	}
+}
+
+/*
+ * The device first drops what the WQ holds (idxd_sf_detach_domain()), so
+ * no descriptor touches a page after it is unpinned.
+ */
+void vidxd_dma_close(struct vidxd *v)
+{
+	idxd_sf_detach_domain(v->sfdev);
+	mutex_lock(&v->dma_lock);
+	vidxd_dma_drop(v, 0, ULONG_MAX);
+	mutex_unlock(&v->dma_lock);
+	iommu_domain_free(v->domain);
+	v->domain = NULL;
+}
+
+/* One page of the user's, pinned and mapped at its IOVA. */
+static int vidxd_dma_pin_page(struct vidxd *v, u64 iova)
+{
+	unsigned long index = iova >> PAGE_SHIFT;
+	struct page *page;
+	int ret;
+
+	if (xa_load(&v->pinned, index))
+		return 0;
+	ret = vfio_pin_pages(&v->vdev, iova, 1, IOMMU_READ | IOMMU_WRITE,
+			     &page);
+	if (ret != 1)
+		return ret < 0 ? ret : -EFAULT;
+	ret = iommu_map(v->domain, iova, page_to_phys(page), PAGE_SIZE,
+			IOMMU_READ | IOMMU_WRITE, GFP_KERNEL);
+	if (!ret) {
+		ret = xa_err(xa_store(&v->pinned, index, page, GFP_KERNEL));
+		if (ret)
+			iommu_unmap(v->domain, iova, PAGE_SIZE);
+	}
+	if (ret)
+		vfio_unpin_pages(&v->vdev, iova, 1);
+	return ret;
+}
+
+/*
+ * Make [@iova, @iova + @len) reachable by the SF: every page the user
+ * mapped in it is pinned and in the domain.  Returns 0, or the error of
+ * the first page that is not the user's (which stays out: a descriptor
+ * naming it faults in the IOMMU).
+ */
+int vidxd_dma_pin(struct vidxd *v, u64 iova, u64 len)
+{
+	u64 page, end;
+	int ret = 0;
+
+	if (!len || check_add_overflow(iova, len - 1, &end))
+		return -EINVAL;
+	mutex_lock(&v->dma_lock);
+	for (page = iova & PAGE_MASK; page <= end && !ret; page += PAGE_SIZE) {
+		ret = vidxd_dma_pin_page(v, page);
+		if (page + PAGE_SIZE < page)
+			break;
+	}
+	mutex_unlock(&v->dma_lock);
+	return ret;
+}
+
+/* The user unmapped [@iova, @iova + @length): the SF loses it at once. */
+void vidxd_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
+{
+	struct vidxd *v = to_vidxd(vdev);
+
+	if (!length)
+		return;
+	mutex_lock(&v->dma_lock);
+	if (v->domain)
+		vidxd_dma_drop(v, iova >> PAGE_SHIFT,
+			       (iova + length - 1) >> PAGE_SHIFT);
+	mutex_unlock(&v->dma_lock);
+}

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio_idxd_aux: the guest's software errors.
+ *
+ * A descriptor the portal filter refuses, and an error the device logged
+ * for the subfunction's WQ, reach the guest as the device would report
+ * them: in its event log when GENCFG.evl_en is set (written into guest
+ * memory through the VFIO container), else in SWERR (the first error;
+ * later ones set overflow).  INTCAUSE and MSI-X vector 0 say so when the
+ * guest enabled the interrupt.
+ */
+
+#include <linux/vfio.h>
+#include "vidxd.h"
+
+static u32 vidxd_evl_size(struct vidxd *v)
+{
+	return max_t(u32, v->regs.evlcfg.size, IDXD_EVL_SIZE_MIN);
+}
+
+/* An event log entry at the tail; false if the log is full or unwritable. */
+static bool vidxd_evl_log(struct vidxd *v, const union sw_err_reg *err)
+{
+	struct vidxd_regs *r = &v->regs;
+	struct {
+		struct idxd_evl_entry_head head;
+		struct dsa_completion_record cr;
+	} __packed e = { };
+	u32 tail = r->evlsts.tail, next = (tail + 1) % vidxd_evl_size(v);
+	u64 addr;
+
+	BUILD_BUG_ON(sizeof(e) != IDXD_EVL_ENTRY_SIZE);
+	if (!r->gencfg.evl_en || next == r->evlsts.head)
+		return false;
+	e.head.desc_valid = err->desc_valid;
+	e.head.wq_idx_valid = err->wq_idx_valid;
+	e.head.batch = err->batch;
+	e.head.fault_rw = err->fault_rw;
+	e.head.err_info_valid = err->err_info_valid;
+	e.head.error = err->error;
+	e.head.operation = err->operation;
+	e.head.batch_idx = err->batch_idx;
+	e.head.invalid_flags = err->invalid_flags;
+	e.head.fault_addr = err->fault_addr;
+	e.cr.status = err->error;
+	e.cr.fault_addr = err->fault_addr;
+	addr = ((u64)r->evlcfg.base_addr << 12) + (u64)tail * sizeof(e);
+	if (vfio_dma_rw(&v->vdev, addr, &e, sizeof(e), true))
+		return false;
+	r->evlsts.tail = next;
+	r->evlsts.int_pending = 1;
+	if (r->genctrl.evl_int_en) {
+		r->intcause |= IDXD_INTC_EVL;
+		vidxd_irq_signal(v, 0);
+	}
+	return true;
+}
+
+/* With v->lock held.  The guest's WQ is always WQ 0. */
+void vidxd_guest_error(struct vidxd *v, union sw_err_reg err)
+{
+	struct vidxd_regs *r = &v->regs;
+
+	err.valid = 0;
+	err.overflow = 0;
+	err.pasid = 0;
+	err.priv = 0;
+	if (err.wq_idx_valid)
+		err.wq_idx = 0;
+	if (vidxd_evl_log(v, &err))
+		return;
+	if (r->swerr.valid) {
+		r->swerr.overflow = 1;
+	} else {
+		r->swerr = err;
+		r->swerr.valid = 1;
+	}
+	if (r->genctrl.softerr_int_en) {
+		r->intcause |= IDXD_INTC_ERR;
+		vidxd_irq_signal(v, 0);
+	}
+}
+
+/* The core passes on an error the device logged for the SF's WQ. */
+static void vidxd_sf_error(struct idxd_sf_dev *sfdev, const u64 *swerr,
+			   void *priv)
+{
+	struct vidxd *v = priv;
+	union sw_err_reg err;
+
+	memcpy(err.bits, swerr, sizeof(err.bits));
+	mutex_lock(&v->lock);
+	vidxd_guest_error(v, err);
+	mutex_unlock(&v->lock);
+}
+
+static void vidxd_sf_nop(struct idxd_sf_dev *sfdev, void *priv)
+{
+}
+
+const struct idxd_sf_ops vidxd_sf_ops = {
+	.error = vidxd_sf_error,
+	.stop = vidxd_sf_nop,
+	.start = vidxd_sf_nop,
+};

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio_idxd_aux: BAR2, the WQ's portals, trapped.
+ *
+ * A descriptor arrives as one 64-byte write or as eight aligned 8-byte
+ * writes in order to one 64-byte slot (QEMU's vfio-pci hands a guest's
+ * MOVDIR64B to a region it did not mmap as 8-byte writes).  It is then
+ * checked as upstream 6.12 checks a descriptor from an untrusted user
+ * (drivers/dma/idxd/cdev.c, INTEL-SA-01084): no BATCH, a completion
+ * record aligned.  A refused descriptor becomes the guest's own software
+ * error, with the status the device would have given.  The pages the
+ * descriptor names enter the SF's domain if the user mapped them; the
+ * descriptor goes to the SF's IMS portal with MOVDIR64B, its interrupt
+ * handle left alone only if it is the SF's and the guest holds it (else
+ * one the device refuses, so the record says 0x19).
+ */
+
+#include <linux/io.h>
+#include <linux/idxd_hw.h>
+#include <asm/cpufeature.h>
+#include <asm/special_insns.h>
+#include "vidxd.h"
+
+#define VIDXD_HANDLE_NONE	0xffff
+
+/* The buffers @d names: address and length, none of length 0. */
+static unsigned int vidxd_desc_buffers(const struct dsa_hw_desc *d,
+				       u64 *addr, u64 *len)
+{
+	unsigned int n = 0;
+
+	switch (d->opcode) {
+	case DSA_OPCODE_MEMMOVE:
+	case DSA_OPCODE_COPY_CRC:
+		addr[n] = d->src_addr;
+		len[n++] = d->xfer_size;
+		fallthrough;
+	case DSA_OPCODE_MEMFILL:
+	case DSA_OPCODE_CFLUSH:
+		addr[n] = d->dst_addr;
+		len[n++] = d->xfer_size;
+		break;
+	case DSA_OPCODE_DUALCAST:
+		addr[n] = d->src_addr;
+		len[n++] = d->xfer_size;
+		addr[n] = d->dst_addr;
+		len[n++] = d->xfer_size;
+		addr[n] = d->dest2;
+		len[n++] = d->xfer_size;
+		break;
+	case DSA_OPCODE_COMPARE:
+		addr[n] = d->src2_addr;
+		len[n++] = d->xfer_size;
+		fallthrough;
+	case DSA_OPCODE_COMPVAL:
+	case DSA_OPCODE_CRCGEN:
+		addr[n] = d->src_addr;
+		len[n++] = d->xfer_size;
+		break;
+	}
+	if (d->flags & IDXD_OP_FLAG_CRAV) {
+		addr[n] = d->completion_addr;
+		len[n++] = sizeof(struct dsa_completion_record);
+	}
+	return n;
+}
+
+/* Writes to BAR2 that make no descriptor: SWERR 0x33, as the model. */
+static void vidxd_partial(struct vidxd *v)
+{
+	union sw_err_reg err = { };
+
+	err.wq_idx_valid = 1;
+	err.error = IDXD_SWERR_PORTAL_PARTIAL;
+	vidxd_guest_error(v, err);
+}
+
+/* The guest's error for a descriptor it may not submit. */
+static void vidxd_refuse(struct vidxd *v, const struct dsa_hw_desc *d,
+			 u8 code)
+{
+	union sw_err_reg err = { };
+
+	err.desc_valid = 1;
+	err.wq_idx_valid = 1;
+	err.error = code;
+	err.operation = d->opcode;
+	vidxd_guest_error(v, err);
+}
+
+/*
+ * The status the device would give a descriptor the filter refuses, or
+ * 0 if it may go: the device is enabled with its WQ, no BATCH (which the
+ * guest's OPCAP does not offer), the record aligned.
+ */
+static u8 vidxd_filter(struct vidxd *v, const struct dsa_hw_desc *d)
+{
+	if (v->regs.gensts.state != IDXD_DEVICE_STATE_ENABLED ||
+	    v->regs.wqcfg.wq_state != IDXD_WQ_DEV_ENABLED)
+		return IDXD_SWERR_WQ_NOT_ENABLED;
+	if (d->opcode == DSA_OPCODE_BATCH)
+		return DSA_COMP_BAD_OPCODE;
+	if ((d->flags & IDXD_OP_FLAG_CRAV) &&
+	    !IS_ALIGNED(d->completion_addr, DSA_COMP_RECORD_ALIGN))
+		return DSA_COMP_CRA_ALIGN;
+	return 0;
+}
+
+static void vidxd_submit(struct vidxd *v, struct dsa_hw_desc *d)
+{
+	u64 addr[4], len[4];
+	unsigned int i, n;
+	u8 code;
+
+	code = vidxd_filter(v, d);
+	if (code) {
+		vidxd_refuse(v, d, code);
+		return;
+	}
+	if ((d->flags & IDXD_OP_FLAG_RCI) &&
+	    (!v->regs.handle_granted || d->int_handle != v->sfdev->int_handle))
+		d->int_handle = VIDXD_HANDLE_NONE;
+	/* a page the user never mapped stays out: the IOMMU faults it */
+	n = vidxd_desc_buffers(d, addr, len);
+	for (i = 0; i < n; i++)
+		if (len[i])
+			vidxd_dma_pin(v, addr[i], len[i]);
+	/* the descriptor and what it names before the device reads them */
+	wmb();
+	if (boot_cpu_has(X86_FEATURE_MOVDIR64B))
+		movdir64b_io(v->sfdev->portal, d);
+	else
+		__iowrite64_copy(v->sfdev->portal, d, sizeof(*d) / sizeof(u64));
+}
+
+/*
+ * Part of a descriptor: @len bytes at @off of BAR2.  One writer (the
+ * device fd's user) assembles one descriptor at a time; anything but the
+ * next 8 bytes of it, in order, starts over.  With v->lock held.
+ */
+int vidxd_portal_write(struct vidxd *v, u32 off, const void *buf, u32 len)
+{
+	struct vidxd_portal *p = &v->portal;
+	u32 slot = off & ~(u32)(DSA_DESC_SIZE - 1);
+
+	if (off >= VIDXD_BAR2_SIZE || len > VIDXD_BAR2_SIZE - off)
+		return -EINVAL;
+	if ((len != DSA_DESC_SIZE && len != 8) || off % len) {
+		p->next = 0;
+		vidxd_partial(v);
+		return 0;
+	}
+	if (len == DSA_DESC_SIZE) {
+		p->next = 0;
+		memcpy(&p->desc, buf, len);
+		vidxd_submit(v, &p->desc);
+		return 0;
+	}
+	if (slot != p->slot || off - slot != p->next) {
+		/* stores that make no descriptor: dropped, as the model does */
+		if (p->next || off != slot)
+			vidxd_partial(v);
+		p->next = 0;
+		if (off != slot)
+			return 0;
+	}
+	p->slot = slot;
+	memcpy((u8 *)&p->desc + p->next, buf, len);
+	p->next += len;
+	if (p->next == DSA_DESC_SIZE) {
+		p->next = 0;
+		vidxd_submit(v, &p->desc);
+	}
+	return 0;
+}

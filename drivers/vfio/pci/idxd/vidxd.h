@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vfio_idxd_aux: the virtual DSA function a VFIO user sees for one
+ * subfunction.  The control path (config space, BAR0) is emulated here;
+ * descriptors reach the SF's WQ, whose PASID confines them to the pages
+ * the user mapped.  See Documentation/vfio-idxd.rst.
+ */
+#ifndef _VIDXD_H_
+#define _VIDXD_H_
+
+#include <linux/eventfd.h>
+#include <linux/idxd_hw.h>
+#include <linux/idxd_sf.h>
+#include <linux/mutex.h>
+#include <linux/pci_regs.h>
+#include <linux/vfio.h>
+#include <linux/xarray.h>
+#include "registers.h"
+
+/* The virtual function's layout. */
+#define VIDXD_CFG_SIZE		PCI_CFG_SPACE_EXP_SIZE
+#define VIDXD_BAR0_SIZE		SZ_16K
+#define VIDXD_BAR2_SIZE		(IDXD_PORTALS_PER_WQ * IDXD_PORTAL_SIZE)
+#define VIDXD_MSIX_VECTORS	2	/* 0: errors and commands; 1: WQ 0 */
+
+/* BAR0: registers, then the tables at these offsets */
+#define VIDXD_GRPCFG_OFF	0x400
+#define VIDXD_WQCFG_OFF		0x500
+#define VIDXD_PERM_OFF		0x600
+#define VIDXD_MSIX_TABLE_OFF	0x2000
+#define VIDXD_MSIX_PBA_OFF	0x3000
+
+/* VFIO regions: vfio-pci's numbering, offsets index << 40 */
+#define VIDXD_OFFSET_SHIFT	40
+#define VIDXD_INDEX(off)	((off) >> VIDXD_OFFSET_SHIFT)
+#define VIDXD_OFFSET(index)	((u64)(index) << VIDXD_OFFSET_SHIFT)
+#define VIDXD_OFFSET_MASK	(VIDXD_OFFSET(1) - 1)
+
+/* The device's emulated registers, as the guest wrote and reads them. */
+struct vidxd_regs {
+	union gen_cap_reg gencap;
+	union wq_cap_reg wqcap;
+	union group_cap_reg grpcap;
+	union engine_cap_reg engcap;
+	u64 opcap[IDXD_OPCAP_WORDS];
+	union offsets_reg offsets;
+	u64 cmdcap;
+	union gencfg_reg gencfg;
+	union genctrl_reg genctrl;
+	union gensts_reg gensts;
+	u32 intcause;
+	union cmdsts_reg cmdsts;
+	union sw_err_reg swerr;
+	union evlcfg_reg evlcfg;
+	union evl_status_reg evlsts;
+	struct grpcfg grpcfg;
+	union wqcfg wqcfg;
+	union msix_perm perm[VIDXD_MSIX_VECTORS];
+	u32 msix_table[VIDXD_MSIX_VECTORS][PCI_MSIX_ENTRY_SIZE / 4];
+	bool handle_granted;	/* the guest holds the WQ's interrupt handle */
+};
+
+/* A descriptor being assembled from 8-byte writes to BAR2. */
+struct vidxd_portal {
+	struct dsa_hw_desc desc;
+	u32 slot;		/* its 64-byte slot's offset in BAR2 */
+	u32 next;		/* bytes received, in order */
+};
+
+/**
+ * struct vidxd - one subfunction as a VFIO device
+ * @vdev: the VFIO device
+ * @sfdev: the subfunction it stands for
+ * @lock: orders the emulated state: registers, config space, triggers
+ * @cfg: the virtual config space
+ * @wmask: which bits of each config byte the guest may change
+ * @regs: BAR0's emulated registers
+ * @portal: the descriptor BAR2 writes are assembling
+ * @msix_trigger: the user's eventfds for MSI-X vectors 0 and 1
+ * @req_trigger: the user's eventfd for the request interrupt
+ * @domain: the paging domain the SF's PASID translates through
+ * @dma_lock: orders @pinned and @domain's mappings; taken before the
+ *	VFIO container's lock (vfio_pin_pages())
+ * @pinned: the user's pages pinned and mapped in @domain, by IOVA page
+ */
+struct vidxd {
+	struct vfio_device vdev;
+	struct idxd_sf_dev *sfdev;
+	struct mutex lock;		/* the emulated state */
+	u8 cfg[VIDXD_CFG_SIZE];
+	u8 wmask[VIDXD_CFG_SIZE];
+	struct vidxd_regs regs;
+	struct vidxd_portal portal;
+	struct eventfd_ctx *msix_trigger[VIDXD_MSIX_VECTORS];
+	struct eventfd_ctx *req_trigger;
+	struct iommu_domain *domain;
+	struct mutex dma_lock;		/* @pinned, @domain's mappings */
+	struct xarray pinned;
+};
+
+static inline struct vidxd *to_vidxd(struct vfio_device *vdev)
+{
+	return container_of(vdev, struct vidxd, vdev);
+}
+
+/* config.c */
+void vidxd_cfg_init(struct vidxd *v);
+void vidxd_cfg_reset(struct vidxd *v);
+int vidxd_cfg_rw(struct vidxd *v, u32 off, void *buf, u32 len, bool write);
+bool vidxd_msix_enabled(struct vidxd *v);
+
+/* mmio.c */
+void vidxd_regs_init(struct vidxd *v);
+void vidxd_regs_reset(struct vidxd *v);
+int vidxd_mmio_rw(struct vidxd *v, u32 off, void *buf, u32 len, bool write);
+
+/* err.c */
+extern const struct idxd_sf_ops vidxd_sf_ops;
+void vidxd_guest_error(struct vidxd *v, union sw_err_reg err);
+
+/* portal.c */
+int vidxd_portal_write(struct vidxd *v, u32 off, const void *buf, u32 len);
+
+/* irq.c */
+int vidxd_set_irqs(struct vidxd *v, unsigned long arg);
+void vidxd_irq_signal(struct vidxd *v, unsigned int vector);
+void vidxd_irq_close(struct vidxd *v);
+void vidxd_request(struct vfio_device *vdev, unsigned int count);
+int vidxd_irq_open(struct vidxd *v);
+
+/* dma.c */
+int vidxd_dma_open(struct vidxd *v);
+int vidxd_dma_pin(struct vidxd *v, u64 iova, u64 len);
+void vidxd_dma_close(struct vidxd *v);
+void vidxd_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length);
+
+#endif /* _VIDXD_H_ */
