@@ -105,6 +105,7 @@ void idxd_sf_set_ops(struct idxd_sf_dev *sfdev, const struct idxd_sf_ops *ops,
 int idxd_sf_attach_domain(struct idxd_sf_dev *sfdev,
 			  struct iommu_domain *domain);
 void idxd_sf_detach_domain(struct idxd_sf_dev *sfdev);
+void idxd_sf_drop_work(struct idxd_sf_dev *sfdev);
 void idxd_sf_set_attached(struct idxd_sf_dev *sfdev, bool attached);
 
 #endif /* _LINUX_IDXD_SF_H */

@@ -21,11 +21,13 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <linux/pci_regs.h>
 #include <linux/vfio.h>
 
 #include "kernel_types.h"
 #include "registers.h"
+#include "dsa_model_test.h"
 #include <linux/idxd_hw.h>
 #include "kselftest_harness.h"
 
@@ -83,6 +85,7 @@ static void ctx_open(struct __test_metadata *_metadata, struct vfio_ctx *self)
 	ASSERT_NE(NULL, dev) TH_LOG("VIDXD_DEV names no idxd.sf.<n>");
 	snprintf(self->name, sizeof(self->name), "%s", dev);
 	self->efd[0] = self->efd[1] = -1;
+	self->container = self->group = self->device = -1;
 	g = group_of(dev);
 	ASSERT_LE(0, g) TH_LOG("%s has no IOMMU group", dev);
 	self->container = open("/dev/vfio/vfio", O_RDWR);
@@ -102,17 +105,23 @@ static void ctx_open(struct __test_metadata *_metadata, struct vfio_ctx *self)
 	self->device = open_device(_metadata, self);
 }
 
+/* Everything closed; again is harmless (a test may close first). */
 static void ctx_close(struct vfio_ctx *self)
 {
 	int i;
 
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 2; i++) {
 		if (self->efd[i] >= 0)
 			close(self->efd[i]);
+		self->efd[i] = -1;
+	}
 	if (self->device >= 0)
 		close(self->device);
-	close(self->group);
-	close(self->container);
+	if (self->group >= 0)
+		close(self->group);
+	if (self->container >= 0)
+		close(self->container);
+	self->device = self->group = self->container = -1;
 }
 
 FIXTURE(vidxd) {
@@ -807,7 +816,8 @@ TEST_F(wq, isolation)
 	EXPECT_CR(DSA_COMP_PAGE_FAULT_NOBOF, 1);
 	ASSERT_EQ(V(0), V(buf_va(&self->b, B_DST)[0]));
 	ASSERT_TRUE(guards_intact(&self->b));
-	while (eventfd_fired(self->c.efd[1], 0))
+	/* the faults' completions signalled: let them all arrive */
+	while (eventfd_fired(self->c.efd[1], 300))
 		;
 	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, IDXD_CMD_RELEASE_INT_HANDLE,
 		   self->handle);
@@ -815,6 +825,130 @@ TEST_F(wq, isolation)
 	SUBMIT(submit64, &d);
 	EXPECT_CR(DSA_COMP_INT_HANDLE_INVAL, 2);
 	ASSERT_FALSE(eventfd_fired(self->c.efd[1], 300));
+}
+
+
+/* The model's test window (BAR4 of the PF), to slow its engines down. */
+static volatile uint64_t *test_window(void)
+{
+	int fd = open("/sys/bus/pci/devices/0000:00:0a.0/resource4", O_RDWR);
+	void *p;
+
+	if (fd < 0)
+		return NULL;
+	p = mmap(NULL, DSA_TEST_BAR_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 fd, 0);
+	close(fd);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void memmove_desc(struct dsa_hw_desc *d, int slot, uint16_t handle)
+{
+	desc_init(d, DSA_OPCODE_MEMMOVE, slot, handle);
+	d->src_addr = buf_iova(B_SRC);
+	d->dst_addr = buf_iova(B_DST) + 64 * slot;
+	d->xfer_size = 64;
+}
+
+/*
+ * DISABLE_WQ returns once what the WQ held has run; the disabled WQ
+ * takes nothing (SWERR 0x30); enabled again, it works.
+ */
+TEST_F(wq, disable_drains)
+{
+	struct dsa_hw_desc d;
+	union sw_err_reg e;
+	int i;
+
+	fill_random(buf_va(&self->b, B_SRC), 64);
+	for (i = 0; i < 4; i++) {
+		memmove_desc(&d, i, self->handle);
+		SUBMIT(submit64, &d);
+	}
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, IDXD_CMD_DISABLE_WQ, 1);
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(V(DSA_COMP_SUCCESS), V(cr_va(&self->b, i)->status))
+			TH_LOG("descriptor %d had not run when DISABLE_WQ returned", i);
+	memmove_desc(&d, 4, self->handle);
+	SUBMIT(submit64, &d);
+	e = swerr_take(&self->c);
+	ASSERT_EQ(V(IDXD_SWERR_WQ_NOT_ENABLED), V(e.error));
+	usleep(200000);
+	ASSERT_EQ(V(0), V(cr_va(&self->b, 4)->status));
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, IDXD_CMD_ENABLE_WQ, 0);
+	SUBMIT(submit64, &d);
+	EXPECT_CR(DSA_COMP_SUCCESS, 4);
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, IDXD_CMD_DRAIN_WQ, 1);
+}
+
+/*
+ * ABORT_WQ and VFIO_DEVICE_RESET with a descriptor in flight (the
+ * model's engines slowed to 1 s a descriptor): it never completes, and
+ * the WQ works after.
+ */
+TEST_F(wq, abort_and_reset_in_flight)
+{
+	volatile uint64_t *win = test_window();
+	struct dsa_hw_desc d;
+
+	ASSERT_NE(NULL, win) TH_LOG("no test window on the model");
+	win[DSA_TEST_DELAY_US / 8] = 1000000;
+	memmove_desc(&d, 0, self->handle);
+	SUBMIT(submit64, &d);
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, IDXD_CMD_ABORT_WQ, 1);
+	memmove_desc(&d, 1, self->handle);
+	SUBMIT(submit64, &d);
+	ASSERT_EQ(0, ioctl(self->c.device, VFIO_DEVICE_RESET));
+	win[DSA_TEST_DELAY_US / 8] = 0;
+	usleep(1500000);
+	ASSERT_EQ(V(0), V(cr_va(&self->b, 0)->status)) TH_LOG("aborted, yet completed");
+	ASSERT_EQ(V(0), V(cr_va(&self->b, 1)->status)) TH_LOG("reset, yet completed");
+	munmap((void *)win, DSA_TEST_BAR_SIZE);
+	/* after the reset the guest enables again, and the WQ works */
+	bus_master(_metadata, &self->c, true);
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, IDXD_CMD_ENABLE_DEVICE, 0);
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, IDXD_CMD_ENABLE_WQ, 0);
+	desc_init(&d, DSA_OPCODE_NOOP, 2, 0);
+	d.flags &= ~IDXD_OP_FLAG_RCI;
+	SUBMIT(submit64, &d);
+	EXPECT_CR(DSA_COMP_SUCCESS, 2);
+}
+
+/*
+ * Last: deactivating the SF while we hold it signals the request
+ * eventfd; once we close, the deactivation completes and the auxiliary
+ * device goes.
+ */
+TEST_F(wq, zz_request_on_deactivate)
+{
+	const char *port = getenv("VIDXD_PORT");
+	char path[128];
+	int req, status, i;
+	pid_t child;
+
+	ASSERT_NE(NULL, port);
+	req = eventfd(0, EFD_NONBLOCK);
+	ASSERT_EQ(0, set_eventfds(self->c.device, VFIO_PCI_REQ_IRQ_INDEX,
+				  &req, 1));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child) {
+		execlp("devlink", "devlink", "port", "function", "set", port,
+		       "state", "inactive", (char *)NULL);
+		_exit(127);
+	}
+	ASSERT_TRUE(eventfd_fired(req, 5000)) TH_LOG("no request interrupt");
+	snprintf(path, sizeof(path), "/sys/bus/auxiliary/devices/%s",
+		 self->c.name);
+	/* still ours: the device answers */
+	ASSERT_EQ(V(0x0b258086), V(CFG_RD(PCI_VENDOR_ID, 4)));
+	ctx_close(&self->c);
+	close(req);
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	for (i = 0; i < 50 && !access(path, F_OK); i++)
+		usleep(100000);
+	ASSERT_NE(0, access(path, F_OK)) TH_LOG("%s still there", path);
 }
 
 TEST_HARNESS_MAIN

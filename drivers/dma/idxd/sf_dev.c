@@ -225,6 +225,25 @@ void idxd_sf_detach_domain(struct idxd_sf_dev *sfdev)
 EXPORT_SYMBOL_GPL(idxd_sf_detach_domain);
 
 /**
+ * idxd_sf_drop_work() - the device drops what the SF's WQ holds
+ * @sfdev: the consumer's SF
+ *
+ * For a consumer's abort or reset of the WQ it exposes: nothing queued
+ * before completes, writes memory or signals after; the WQ takes
+ * descriptors again.  The consumer's own lock may be held (lock order:
+ * the consumer's, then the core's).
+ */
+void idxd_sf_drop_work(struct idxd_sf_dev *sfdev)
+{
+	struct idxd_device *idxd = sfdev->sf->idxd;
+
+	mutex_lock(&idxd->dev_lock);
+	idxd_wq_drop_work(sfdev->sf->wq);
+	mutex_unlock(&idxd->dev_lock);
+}
+EXPORT_SYMBOL_GPL(idxd_sf_drop_work);
+
+/**
  * idxd_sf_set_attached() - the consumer says whether it serves the SF
  * @sfdev: the consumer's SF
  * @attached: true on probe, false on remove

@@ -11,6 +11,7 @@
  * mapped at the user's IOVA.  It leaves on the user's unmap and on close.
  */
 
+#include <linux/delay.h>
 #include <linux/iommu.h>
 #include <linux/vfio.h>
 #include "vidxd.h"
@@ -18,6 +19,27 @@
 static struct device *vidxd_pf(struct vidxd *v)
 {
 	return v->sfdev->adev.dev.parent;
+}
+
+/*
+ * The record of our DRAIN descriptors: a page of ours at the top of the
+ * domain's aperture, where no user page is mapped.
+ */
+static int vidxd_drain_page_map(struct vidxd *v, struct iommu_domain *domain)
+{
+	int ret;
+
+	v->drain_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!v->drain_page)
+		return -ENOMEM;
+	v->drain_iova = domain->geometry.aperture_end & PAGE_MASK;
+	ret = iommu_map(domain, v->drain_iova, page_to_phys(v->drain_page),
+			PAGE_SIZE, IOMMU_READ | IOMMU_WRITE, GFP_KERNEL);
+	if (ret) {
+		__free_page(v->drain_page);
+		v->drain_page = NULL;
+	}
+	return ret;
 }
 
 int vidxd_dma_open(struct vidxd *v)
@@ -30,11 +52,25 @@ int vidxd_dma_open(struct vidxd *v)
 		return PTR_ERR(domain);
 	ret = idxd_sf_attach_domain(v->sfdev, domain);
 	if (ret) {
-		iommu_domain_free(domain);
-		return ret;
+		dev_err(&v->vdev.device, "cannot attach the SF's PASID: %d\n",
+			ret);
+		goto err_free;
+	}
+	/* after the attach, which may narrow the domain to the IOMMU's width */
+	ret = vidxd_drain_page_map(v, domain);
+	if (ret) {
+		dev_err(&v->vdev.device, "cannot map the drain record at %#llx: %d\n",
+			v->drain_iova, ret);
+		goto err_detach;
 	}
 	v->domain = domain;
 	return 0;
+
+err_detach:
+	idxd_sf_detach_domain(v->sfdev);
+err_free:
+	iommu_domain_free(domain);
+	return ret;
 }
 
 /* Out of the domain and unpinned: the user's pages in [@first, @last]. */
@@ -61,6 +97,9 @@ void vidxd_dma_close(struct vidxd *v)
 	mutex_lock(&v->dma_lock);
 	vidxd_dma_drop(v, 0, ULONG_MAX);
 	mutex_unlock(&v->dma_lock);
+	iommu_unmap(v->domain, v->drain_iova, PAGE_SIZE);
+	__free_page(v->drain_page);
+	v->drain_page = NULL;
 	iommu_domain_free(v->domain);
 	v->domain = NULL;
 }
@@ -74,6 +113,8 @@ static int vidxd_dma_pin_page(struct vidxd *v, u64 iova)
 
 	if (xa_load(&v->pinned, index))
 		return 0;
+	if (iova == v->drain_iova)
+		return -EFAULT;
 	ret = vfio_pin_pages(&v->vdev, iova, 1, IOMMU_READ | IOMMU_WRITE,
 			     &page);
 	if (ret != 1)
@@ -125,4 +166,37 @@ void vidxd_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
 		vidxd_dma_drop(v, iova >> PAGE_SHIFT,
 			       (iova + length - 1) >> PAGE_SHIFT);
 	mutex_unlock(&v->dma_lock);
+}
+
+#define VIDXD_DRAIN_MS		5000
+
+/*
+ * What the SF's WQ holds runs to its end: a DRAIN descriptor completes
+ * after every earlier one, its record in our page.  No device command is
+ * involved, so a guest's slow work holds up nothing but its own drain; a
+ * drain that does not end within VIDXD_DRAIN_MS drops the work instead.
+ * With v->lock held.
+ */
+void vidxd_wq_drain(struct vidxd *v)
+{
+	struct dsa_completion_record *cr = page_address(v->drain_page);
+	struct dsa_hw_desc d = {
+		.opcode = DSA_OPCODE_DRAIN,
+		.flags = IDXD_OP_FLAG_CRAV | IDXD_OP_FLAG_RCR,
+		.completion_addr = v->drain_iova,
+	};
+	unsigned long end = jiffies + msecs_to_jiffies(VIDXD_DRAIN_MS);
+
+	WRITE_ONCE(cr->status, 0);
+	vidxd_portal_submit(v, &d);
+	while (!READ_ONCE(cr->status)) {
+		if (time_after(jiffies, end)) {
+			dev_warn(&v->vdev.device,
+				 "the WQ did not drain within %u ms: its work dropped\n",
+				 VIDXD_DRAIN_MS);
+			idxd_sf_drop_work(v->sfdev);
+			return;
+		}
+		usleep_range(50, 200);
+	}
 }

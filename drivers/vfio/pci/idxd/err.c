@@ -11,6 +11,7 @@
  */
 
 #include <linux/vfio.h>
+#include <linux/workqueue.h>
 #include "vidxd.h"
 
 static u32 vidxd_evl_size(struct vidxd *v)
@@ -81,17 +82,67 @@ void vidxd_guest_error(struct vidxd *v, union sw_err_reg err)
 	}
 }
 
-/* The core passes on an error the device logged for the SF's WQ. */
+/*
+ * The errors the core passed on reach the guest's registers; more than
+ * the queue held are one overflow.
+ */
+static void vidxd_errq_work(struct work_struct *work)
+{
+	struct vidxd *v = container_of(work, struct vidxd, errq.work);
+	struct vidxd_err_queue *q = &v->errq;
+	union sw_err_reg err[VIDXD_ERR_QUEUE];
+	unsigned int i, n;
+	bool overflow;
+
+	spin_lock_irq(&q->lock);
+	n = q->count;
+	memcpy(err, q->err, n * sizeof(err[0]));
+	overflow = q->overflow;
+	q->count = 0;
+	q->overflow = false;
+	spin_unlock_irq(&q->lock);
+
+	mutex_lock(&v->lock);
+	for (i = 0; i < n; i++)
+		vidxd_guest_error(v, err[i]);
+	if (overflow && v->regs.swerr.valid)
+		v->regs.swerr.overflow = 1;
+	mutex_unlock(&v->lock);
+}
+
+void vidxd_errq_init(struct vidxd *v)
+{
+	spin_lock_init(&v->errq.lock);
+	INIT_WORK(&v->errq.work, vidxd_errq_work);
+}
+
+/* After the ops are cleared: no error of this use reaches the next. */
+void vidxd_errq_flush(struct vidxd *v)
+{
+	cancel_work_sync(&v->errq.work);
+	v->errq.count = 0;
+	v->errq.overflow = false;
+}
+
+/*
+ * The core passes on an error the device logged for the SF's WQ, with
+ * its locks held: v->lock may not be taken here (the consumer contract
+ * of <linux/idxd_sf.h>), so the error waits in a queue for a work item.
+ */
 static void vidxd_sf_error(struct idxd_sf_dev *sfdev, const u64 *swerr,
 			   void *priv)
 {
 	struct vidxd *v = priv;
-	union sw_err_reg err;
+	struct vidxd_err_queue *q = &v->errq;
+	unsigned long flags;
 
-	memcpy(err.bits, swerr, sizeof(err.bits));
-	mutex_lock(&v->lock);
-	vidxd_guest_error(v, err);
-	mutex_unlock(&v->lock);
+	spin_lock_irqsave(&q->lock, flags);
+	if (q->count < VIDXD_ERR_QUEUE)
+		memcpy(q->err[q->count++].bits, swerr, sizeof(q->err[0].bits));
+	else
+		q->overflow = true;
+	spin_unlock_irqrestore(&q->lock, flags);
+	schedule_work(&q->work);
 }
 
 static void vidxd_sf_nop(struct idxd_sf_dev *sfdev, void *priv)

@@ -42,6 +42,7 @@ static void vidxd_close_device(struct vfio_device *vdev)
 	struct vidxd *v = to_vidxd(vdev);
 
 	idxd_sf_set_ops(v->sfdev, NULL, NULL);
+	vidxd_errq_flush(v);
 	vidxd_dma_close(v);
 	vidxd_irq_close(v);
 }
@@ -120,20 +121,17 @@ static int vidxd_device_info(unsigned long arg)
 
 /*
  * VFIO_DEVICE_RESET: the function as after FLR; the device drops what the
- * WQ holds (detaching and attaching the domain again), the WQ stays
- * usable.
+ * WQ holds, which stays usable.
  */
 static int vidxd_reset(struct vidxd *v)
 {
-	int ret;
-
-	idxd_sf_detach_domain(v->sfdev);
-	ret = idxd_sf_attach_domain(v->sfdev, v->domain);
 	mutex_lock(&v->lock);
+	idxd_sf_drop_work(v->sfdev);
 	vidxd_cfg_reset(v);
 	vidxd_regs_reset(v);
+	v->portal.next = 0;
 	mutex_unlock(&v->lock);
-	return ret;
+	return 0;
 }
 
 static long vidxd_ioctl(struct vfio_device *vdev, unsigned int cmd,
@@ -247,6 +245,7 @@ static int vidxd_init_dev(struct vfio_device *vdev)
 	mutex_init(&v->lock);
 	mutex_init(&v->dma_lock);
 	xa_init(&v->pinned);
+	vidxd_errq_init(v);
 	return 0;
 }
 

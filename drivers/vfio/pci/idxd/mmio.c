@@ -118,7 +118,9 @@ static u32 vidxd_disable_device(struct vidxd *v)
 {
 	if (v->regs.gensts.state == IDXD_DEVICE_STATE_DISABLED)
 		return IDXD_CMDSTS_ERR_DIS_DEV_EN;
+	/* the WQ takes nothing from now on (the filter), then drains */
 	v->regs.wqcfg.wq_state = IDXD_WQ_DEV_DISABLED;
+	vidxd_wq_drain(v);
 	v->regs.gensts.state = IDXD_DEVICE_STATE_DISABLED;
 	return IDXD_CMDSTS_SUCCESS;
 }
@@ -149,6 +151,10 @@ static u32 vidxd_wq_mask_cmd(struct vidxd *v, enum idxd_cmd cmd, u32 operand)
 		return IDXD_CMDSTS_SUCCESS;
 	if (cmd == IDXD_CMD_DISABLE_WQ || cmd == IDXD_CMD_RESET_WQ)
 		v->regs.wqcfg.wq_state = IDXD_WQ_DEV_DISABLED;
+	if (cmd == IDXD_CMD_DISABLE_WQ || cmd == IDXD_CMD_DRAIN_WQ)
+		vidxd_wq_drain(v);
+	else
+		idxd_sf_drop_work(v->sfdev);
 	return IDXD_CMDSTS_SUCCESS;
 }
 
@@ -185,12 +191,19 @@ static u32 vidxd_cmd_exec(struct vidxd *v, enum idxd_cmd cmd, u32 operand,
 	case IDXD_CMD_DISABLE_DEVICE:
 		return vidxd_disable_device(v);
 	case IDXD_CMD_DRAIN_ALL:
-	case IDXD_CMD_ABORT_ALL:
 	case IDXD_CMD_DRAIN_PASID:
+		if (!vidxd_enabled(v))
+			return IDXD_CMDSTS_ERR_DEV_NOT_EN;
+		vidxd_wq_drain(v);
+		return IDXD_CMDSTS_SUCCESS;
+	case IDXD_CMD_ABORT_ALL:
 	case IDXD_CMD_ABORT_PASID:
-		return vidxd_enabled(v) ? IDXD_CMDSTS_SUCCESS :
-					  IDXD_CMDSTS_ERR_DEV_NOT_EN;
+		if (!vidxd_enabled(v))
+			return IDXD_CMDSTS_ERR_DEV_NOT_EN;
+		idxd_sf_drop_work(v->sfdev);
+		return IDXD_CMDSTS_SUCCESS;
 	case IDXD_CMD_RESET_DEVICE:
+		idxd_sf_drop_work(v->sfdev);
 		vidxd_regs_reset(v);
 		return IDXD_CMDSTS_SUCCESS;
 	case IDXD_CMD_ENABLE_WQ:

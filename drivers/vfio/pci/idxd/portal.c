@@ -75,6 +75,17 @@ static void vidxd_partial(struct vidxd *v)
 	vidxd_guest_error(v, err);
 }
 
+/* One descriptor to the SF's portal, as silicon wants it. */
+void vidxd_portal_submit(struct vidxd *v, const struct dsa_hw_desc *d)
+{
+	/* the descriptor and what it names before the device reads them */
+	wmb();
+	if (boot_cpu_has(X86_FEATURE_MOVDIR64B))
+		movdir64b_io(v->sfdev->portal, d);
+	else
+		__iowrite64_copy(v->sfdev->portal, d, sizeof(*d) / sizeof(u64));
+}
+
 /* The guest's error for a descriptor it may not submit. */
 static void vidxd_refuse(struct vidxd *v, const struct dsa_hw_desc *d,
 			 u8 code)
@@ -125,12 +136,7 @@ static void vidxd_submit(struct vidxd *v, struct dsa_hw_desc *d)
 	for (i = 0; i < n; i++)
 		if (len[i])
 			vidxd_dma_pin(v, addr[i], len[i]);
-	/* the descriptor and what it names before the device reads them */
-	wmb();
-	if (boot_cpu_has(X86_FEATURE_MOVDIR64B))
-		movdir64b_io(v->sfdev->portal, d);
-	else
-		__iowrite64_copy(v->sfdev->portal, d, sizeof(*d) / sizeof(u64));
+	vidxd_portal_submit(v, d);
 }
 
 /*

@@ -60,6 +60,16 @@ struct vidxd_regs {
 	bool handle_granted;	/* the guest holds the WQ's interrupt handle */
 };
 
+/* Errors the core passed on, waiting for the guest's registers. */
+#define VIDXD_ERR_QUEUE		8
+struct vidxd_err_queue {
+	spinlock_t lock;		/* @err, @count, @overflow */
+	union sw_err_reg err[VIDXD_ERR_QUEUE];
+	unsigned int count;
+	bool overflow;		/* more came than the queue holds */
+	struct work_struct work;
+};
+
 /* A descriptor being assembled from 8-byte writes to BAR2. */
 struct vidxd_portal {
 	struct dsa_hw_desc desc;
@@ -82,6 +92,11 @@ struct vidxd_portal {
  * @dma_lock: orders @pinned and @domain's mappings; taken before the
  *	VFIO container's lock (vfio_pin_pages())
  * @pinned: the user's pages pinned and mapped in @domain, by IOVA page
+ * @drain_page: where the device writes the record of our DRAIN
+ *	descriptors, mapped in @domain at @drain_iova (no user page goes
+ *	there)
+ * @drain_iova: the top page of @domain's aperture
+ * @errq: errors on the SF's WQ, for the guest
  */
 struct vidxd {
 	struct vfio_device vdev;
@@ -96,6 +111,9 @@ struct vidxd {
 	struct iommu_domain *domain;
 	struct mutex dma_lock;		/* @pinned, @domain's mappings */
 	struct xarray pinned;
+	struct page *drain_page;
+	u64 drain_iova;
+	struct vidxd_err_queue errq;
 };
 
 static inline struct vidxd *to_vidxd(struct vfio_device *vdev)
@@ -117,9 +135,12 @@ int vidxd_mmio_rw(struct vidxd *v, u32 off, void *buf, u32 len, bool write);
 /* err.c */
 extern const struct idxd_sf_ops vidxd_sf_ops;
 void vidxd_guest_error(struct vidxd *v, union sw_err_reg err);
+void vidxd_errq_init(struct vidxd *v);
+void vidxd_errq_flush(struct vidxd *v);
 
 /* portal.c */
 int vidxd_portal_write(struct vidxd *v, u32 off, const void *buf, u32 len);
+void vidxd_portal_submit(struct vidxd *v, const struct dsa_hw_desc *d);
 
 /* irq.c */
 int vidxd_set_irqs(struct vidxd *v, unsigned long arg);
@@ -131,6 +152,7 @@ int vidxd_irq_open(struct vidxd *v);
 /* dma.c */
 int vidxd_dma_open(struct vidxd *v);
 int vidxd_dma_pin(struct vidxd *v, u64 iova, u64 len);
+void vidxd_wq_drain(struct vidxd *v);
 void vidxd_dma_close(struct vidxd *v);
 void vidxd_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length);
 
