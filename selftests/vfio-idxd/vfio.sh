@@ -9,7 +9,8 @@ cd "$(dirname "$0")" || exit 1
 . ./ktap.sh
 . ./idxd_lib.sh
 
-SFNUM=42
+SFNUM=42	# the client's
+SFNUM2=43	# another tenant's, for the isolation case
 
 # no KTAP of our own: a set-up failure is the client's one failed test
 setup_failed() {
@@ -22,17 +23,30 @@ setup_failed() {
 modprobe idxd || setup_failed "modprobe idxd"
 modprobe vfio_iommu_type1 || setup_failed "modprobe vfio_iommu_type1"
 modprobe vfio_idxd_aux || setup_failed "modprobe vfio_idxd_aux"
-P=$(sf_add flavour pcisf pfnum 0 sfnum $SFNUM) ||
-	setup_failed "devlink port add: $(cat "$EXTACK_FILE")"
-set_state "$P" active || setup_failed "devlink port function set $DL/$P state active"
-for d in /sys/bus/auxiliary/devices/idxd.sf.*; do
-	[ "$(cat "$d/sfnum" 2>/dev/null)" = $SFNUM ] && AUXDEV=$(basename "$d")
-done
-[ -n "${AUXDEV:-}" ] || setup_failed "no idxd.sf.* with sfnum $SFNUM"
 
-VIDXD_DEV=$AUXDEV VIDXD_PORT=$DL/$P ./vfio_idxd_test
+# sf_up SFNUM: an active SF; its port index in SF_P, its device in SF_DEV
+sf_up() {
+	SF_P=$(sf_add flavour pcisf pfnum 0 sfnum "$1") ||
+		setup_failed "devlink port add: $(cat "$EXTACK_FILE")"
+	set_state "$SF_P" active ||
+		setup_failed "devlink port function set $DL/$SF_P state active"
+	SF_DEV=
+	for d in /sys/bus/auxiliary/devices/idxd.sf.*; do
+		[ "$(cat "$d/sfnum" 2>/dev/null)" = "$1" ] && SF_DEV=$(basename "$d")
+	done
+	[ -n "$SF_DEV" ] || setup_failed "no idxd.sf.* with sfnum $1"
+}
+
+sf_up $SFNUM
+P=$SF_P AUXDEV=$SF_DEV
+sf_up $SFNUM2
+P2=$SF_P AUXDEV2=$SF_DEV
+
+VIDXD_DEV=$AUXDEV VIDXD_DEV2=$AUXDEV2 VIDXD_PORT=$DL/$P ./vfio_idxd_test
 rc=$?
-set_state "$P" inactive >&2
-devlink port del "$DL/$P" >&2
+for p in $P $P2; do
+	set_state "$p" inactive >&2
+	devlink port del "$DL/$p" >&2
+done
 rmmod vfio_idxd_aux >&2
 exit $rc

@@ -74,18 +74,18 @@ static int open_device(struct __test_metadata *_metadata,
 	return fd;
 }
 
-/* The container, the group and the device fd of VIDXD_DEV. */
-static void ctx_open(struct __test_metadata *_metadata, struct vfio_ctx *self)
+/* The container, the group and the device fd of @dev (idxd.sf.<n>). */
+static void ctx_open_dev(struct __test_metadata *_metadata,
+			 struct vfio_ctx *self, const char *dev)
 {
 	struct vfio_group_status status = { .argsz = sizeof(status) };
-	const char *dev = getenv("VIDXD_DEV");
 	char path[64];
 	int g;
 
-	ASSERT_NE(NULL, dev) TH_LOG("VIDXD_DEV names no idxd.sf.<n>");
-	snprintf(self->name, sizeof(self->name), "%s", dev);
 	self->efd[0] = self->efd[1] = -1;
 	self->container = self->group = self->device = -1;
+	ASSERT_NE(NULL, dev) TH_LOG("no idxd.sf.<n> given (VIDXD_DEV, VIDXD_DEV2)");
+	snprintf(self->name, sizeof(self->name), "%s", dev);
 	g = group_of(dev);
 	ASSERT_LE(0, g) TH_LOG("%s has no IOMMU group", dev);
 	self->container = open("/dev/vfio/vfio", O_RDWR);
@@ -103,6 +103,11 @@ static void ctx_open(struct __test_metadata *_metadata, struct vfio_ctx *self)
 	ASSERT_EQ(0, ioctl(self->container, VFIO_SET_IOMMU,
 			   VFIO_TYPE1v2_IOMMU));
 	self->device = open_device(_metadata, self);
+}
+
+static void ctx_open(struct __test_metadata *_metadata, struct vfio_ctx *self)
+{
+	ctx_open_dev(_metadata, self, getenv("VIDXD_DEV"));
 }
 
 /* Everything closed; again is harmless (a test may close first). */
@@ -585,25 +590,40 @@ FIXTURE(wq) {
 	uint16_t handle;
 };
 
+/*
+ * @c's device enabled with its WQ, MSI-X on (eventfds for both vectors),
+ * @b mapped; returns the interrupt handle the device granted.
+ */
+static uint16_t wq_up(struct __test_metadata *_metadata, struct vfio_ctx *c,
+		      struct bufs *b)
+{
+	struct vfio_region_info *cfg = &c->region[VFIO_PCI_CONFIG_REGION_INDEX];
+	struct vfio_region_info *bar0 = &c->region[VFIO_PCI_BAR0_REGION_INDEX];
+	uint32_t msix, st;
+
+	ASSERT_EQ(0, map_bufs(c->container, b));
+	c->efd[0] = eventfd(0, EFD_NONBLOCK);
+	c->efd[1] = eventfd(0, EFD_NONBLOCK);
+	ASSERT_EQ(0, set_eventfds(c->device, VFIO_PCI_MSIX_IRQ_INDEX, c->efd, 2));
+	msix = rd(c->device, cfg, rd(c->device, cfg, PCI_CAPABILITY_LIST, 1) +
+		  PCI_CAP_LIST_NEXT, 1);
+	ASSERT_TRUE(wr(c->device, cfg, msix + PCI_MSIX_FLAGS,
+		       PCI_MSIX_FLAGS_ENABLE, 2));
+	bus_master(_metadata, c, true);
+	ASSERT_EQ(V(0), V(cmd(c->device, bar0, IDXD_CMD_ENABLE_DEVICE, 0, false) &
+			  IDXD_CMDSTS_ERR_MASK));
+	ASSERT_EQ(V(0), V(cmd(c->device, bar0, IDXD_CMD_ENABLE_WQ, 0, false) &
+			  IDXD_CMDSTS_ERR_MASK));
+	st = cmd(c->device, bar0, IDXD_CMD_REQUEST_INT_HANDLE, 1, false);
+	ASSERT_EQ(V(0), V(st & IDXD_CMDSTS_ERR_MASK));
+	return (st >> IDXD_CMDSTS_RES_SHIFT) & 0xffff;
+}
+
 /* The device opened, enabled, its WQ enabled, MSI-X on, buffers mapped. */
 FIXTURE_SETUP(wq)
 {
-	uint32_t msix, st;
-
 	ctx_open(_metadata, &self->c);
-	ASSERT_EQ(0, map_bufs(self->c.container, &self->b));
-	self->c.efd[0] = eventfd(0, EFD_NONBLOCK);
-	self->c.efd[1] = eventfd(0, EFD_NONBLOCK);
-	ASSERT_EQ(0, set_eventfds(self->c.device, VFIO_PCI_MSIX_IRQ_INDEX,
-				  self->c.efd, 2));
-	msix = CFG_RD(CFG_RD(PCI_CAPABILITY_LIST, 1) + PCI_CAP_LIST_NEXT, 1);
-	CFG_WR(msix + PCI_MSIX_FLAGS, PCI_MSIX_FLAGS_ENABLE, 2);
-	bus_master(_metadata, &self->c, true);
-	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, IDXD_CMD_ENABLE_DEVICE, 0);
-	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, IDXD_CMD_ENABLE_WQ, 0);
-	st = CMD(IDXD_CMD_REQUEST_INT_HANDLE, 1);
-	ASSERT_EQ(V(0), V(st & IDXD_CMDSTS_ERR_MASK));
-	self->handle = (st >> IDXD_CMDSTS_RES_SHIFT) & 0xffff;
+	self->handle = wq_up(_metadata, &self->c, &self->b);
 }
 
 FIXTURE_TEARDOWN(wq)
@@ -912,6 +932,86 @@ TEST_F(wq, abort_and_reset_in_flight)
 	d.flags &= ~IDXD_OP_FLAG_RCI;
 	SUBMIT(submit64, &d);
 	EXPECT_CR(DSA_COMP_SUCCESS, 2);
+}
+
+
+/*
+ * Two SFs, two containers, the same IOVAs: each tenant's descriptors
+ * reach only its own pages; an IOVA only the other mapped faults; the
+ * other's interrupt handle is refused (0x19).
+ */
+TEST_F(wq, two_tenants)
+{
+	struct vfio_ctx other;
+	struct bufs ob = { };
+	struct dsa_hw_desc d;
+	uint16_t other_handle;
+	uint64_t lone = IOVA_BASE + 0x100000;
+	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
+	uint8_t *lone_va;
+	int i;
+
+	ctx_open_dev(_metadata, &other, getenv("VIDXD_DEV2"));
+	other_handle = wq_up(_metadata, &other, &ob);
+	lone_va = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, lone_va);
+	memset(lone_va, 0x77, PAGE);
+	map.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
+	map.vaddr = (uintptr_t)lone_va;
+	map.iova = lone;
+	map.size = PAGE;
+	ASSERT_EQ(0, ioctl(other.container, VFIO_IOMMU_MAP_DMA, &map));
+
+	/* the other tenant copies at the same IOVAs: its pages are in its domain */
+	memset(buf_va(&ob, B_SRC), 0x22, PAGE);
+	desc_init(&d, DSA_OPCODE_MEMMOVE, 0, other_handle);
+	d.src_addr = buf_iova(B_SRC);
+	d.dst_addr = buf_iova(B_DST);
+	d.xfer_size = PAGE;
+	ASSERT_TRUE(submit64(&other, &d));
+	ASSERT_EQ(V(DSA_COMP_SUCCESS), V(cr_wait(cr_va(&ob, 0)) & 0x7f));
+	d.src_addr = lone;
+	d.completion_addr = cr_iova(1);
+	ASSERT_TRUE(submit64(&other, &d));
+	ASSERT_EQ(V(DSA_COMP_SUCCESS), V(cr_wait(cr_va(&ob, 1)) & 0x7f));
+
+	/* ours, at the same IOVAs, move our bytes and touch none of theirs */
+	memset(buf_va(&self->b, B_SRC), 0x11, PAGE);
+	desc_init(&d, DSA_OPCODE_MEMMOVE, 0, self->handle);
+	d.src_addr = buf_iova(B_SRC);
+	d.dst_addr = buf_iova(B_DST);
+	d.xfer_size = PAGE;
+	SUBMIT(submit64, &d);
+	EXPECT_CR(DSA_COMP_SUCCESS, 0);
+	for (i = 0; i < PAGE; i++) {
+		ASSERT_EQ(V(0x11), V(buf_va(&self->b, B_DST)[i]));
+		ASSERT_EQ(V(0x77), V(buf_va(&ob, B_DST)[i]));
+	}
+	/* an IOVA only the other tenant mapped */
+	desc_init(&d, DSA_OPCODE_MEMMOVE, 1, self->handle);
+	d.src_addr = lone;
+	d.dst_addr = buf_iova(B_DST2);
+	d.xfer_size = 64;
+	SUBMIT(submit64, &d);
+	EXPECT_CR(DSA_COMP_PAGE_FAULT_NOBOF, 1);
+	ASSERT_EQ(V(lone), V(cr_va(&self->b, 1)->fault_addr));
+	ASSERT_EQ(V(0), V(buf_va(&self->b, B_DST2)[0]));
+	/* the other tenant's handle; its own completions have all arrived */
+	while (eventfd_fired(other.efd[1], 300))
+		;
+	desc_init(&d, DSA_OPCODE_NOOP, 2, other_handle);
+	SUBMIT(submit64, &d);
+	EXPECT_CR(other_handle == self->handle ? DSA_COMP_SUCCESS :
+		  DSA_COMP_INT_HANDLE_INVAL, 2);
+	ASSERT_NE(V(other_handle), V(self->handle));
+	ASSERT_FALSE(eventfd_fired(other.efd[1], 300))
+		TH_LOG("our descriptor raised the other tenant's interrupt");
+	ASSERT_TRUE(guards_intact(&self->b));
+	ASSERT_TRUE(guards_intact(&ob));
+	ctx_close(&other);
+	munmap(ob.mem, (2 * NBUF + 1) * PAGE);
+	munmap(lone_va, PAGE);
 }
 
 /*
