@@ -9,7 +9,8 @@
 # shows its auxiliary device and what the device holds for it, copies
 # through it (its PASID domain, its own interrupt), breaks its WQ and
 # recovers it while the host channel copies, then deactivates and
-# deletes everything.
+# deletes everything.  Last, SF 9 bound by vfio_idxd_aux: a VFIO client
+# copies through it as a guest would.
 
 SF_TEST=/selftests/idxd-sf
 RUN=/sys/kernel/debug/idxd_sf_test/run
@@ -93,7 +94,26 @@ run devlink port del "$DL/1"
 run devlink port del "$DL/2"
 run devlink resource show "$DL"
 
-section "unload"
+section "SF 9 as a VFIO device (vfio_idxd_aux), copied through by a VFIO client"
 run rmmod idxd_sf_test
+run modprobe vfio_iommu_type1
+run modprobe vfio_idxd_aux
+P9=$(sf_add flavour pcisf pfnum 0 sfnum 9)
+run devlink port function set "$DL/$P9" state active
+run devlink port show "$DL/$P9"
+AUX9=$(sf_auxdev "$P9")
+GROUP=$(basename "$(readlink /sys/bus/auxiliary/devices/"$AUX9"/iommu_group)")
+echo "# $AUX9: driver $(basename "$(readlink /sys/bus/auxiliary/devices/"$AUX9"/driver)"), IOMMU group $GROUP (/dev/vfio/$GROUP)"
+echo "# a VM gets it with: qemu-system-x86_64 ... -device vfio-pci,sysfsdev=/sys/bus/auxiliary/devices/$AUX9"
+echo "# the VFIO client (selftests/vfio-idxd) maps its buffers, enables the"
+echo "# virtual DSA and copies a page through the trapped portal:"
+(cd /selftests/vfio-idxd &&
+	VIDXD_DEV=$AUX9 ./vfio_idxd_test -r wq.memmove -r wq.operations 2>&1 |
+	grep -E '^(ok|not ok|#  RUN)')
+run devlink port function set "$DL/$P9" state inactive
+run devlink port del "$DL/$P9"
+run rmmod vfio_idxd_aux
+
+section "unload"
 run rmmod idxd
 devlink dev show | grep -q "$DL" || echo "the devlink instance is gone"
