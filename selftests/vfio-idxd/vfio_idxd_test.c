@@ -796,6 +796,17 @@ TEST_F(wq, refused)
 	e = swerr_take(&self->c);
 	ASSERT_EQ(V(DSA_COMP_CRA_ALIGN), V(e.error));
 
+	/* beyond the WQ's transfer limit, refused before anything is pinned */
+	desc_init(&d, DSA_OPCODE_MEMMOVE, 0, self->handle);
+	d.src_addr = buf_iova(B_SRC);
+	d.dst_addr = buf_iova(B_DST);
+	d.xfer_size = (1U << ((union gen_cap_reg)
+		{ .bits = rd(self->c.device, BAR0, IDXD_GENCAP_OFFSET, 8) }
+		).max_xfer_shift) + 1;
+	SUBMIT(submit64, &d);
+	e = swerr_take(&self->c);
+	ASSERT_EQ(V(DSA_COMP_XFER_ERANGE), V(e.error));
+
 	/* half a descriptor, then another start: SWERR 0x33 */
 	desc_init(&d, DSA_OPCODE_NOOP, 1, self->handle);
 	ASSERT_EQ(8, pwrite(self->c.device, &d, 8, BAR2->offset + PORTAL_OFF + 8));
@@ -934,6 +945,45 @@ TEST_F(wq, abort_and_reset_in_flight)
 	EXPECT_CR(DSA_COMP_SUCCESS, 2);
 }
 
+
+
+/*
+ * The user's unmap takes its pages out of the SF's domain at once: a copy
+ * from an unmapped buffer faults; mapped again, it copies.
+ */
+TEST_F(wq, unmap)
+{
+	struct vfio_iommu_type1_dma_unmap unmap = { .argsz = sizeof(unmap) };
+	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
+	struct dsa_hw_desc d;
+
+	fill_random(buf_va(&self->b, B_SRC), PAGE);
+	desc_init(&d, DSA_OPCODE_MEMMOVE, 0, self->handle);
+	d.src_addr = buf_iova(B_SRC);
+	d.dst_addr = buf_iova(B_DST);
+	d.xfer_size = PAGE;
+	SUBMIT(submit64, &d);
+	EXPECT_CR(DSA_COMP_SUCCESS, 0);
+	unmap.iova = buf_iova(B_SRC);
+	unmap.size = PAGE;
+	ASSERT_EQ(0, ioctl(self->c.container, VFIO_IOMMU_UNMAP_DMA, &unmap));
+	ASSERT_EQ(V(PAGE), V(unmap.size));
+	d.completion_addr = cr_iova(1);
+	SUBMIT(submit64, &d);
+	EXPECT_CR(DSA_COMP_PAGE_FAULT_NOBOF, 1);
+	ASSERT_EQ(V(buf_iova(B_SRC)), V(cr_va(&self->b, 1)->fault_addr));
+	/* mapped again (after the unmap settled), the page is reachable */
+	usleep(300000);
+	map.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
+	map.vaddr = (uintptr_t)buf_va(&self->b, B_SRC);
+	map.iova = buf_iova(B_SRC);
+	map.size = PAGE;
+	ASSERT_EQ(0, ioctl(self->c.container, VFIO_IOMMU_MAP_DMA, &map));
+	d.completion_addr = cr_iova(2);
+	SUBMIT(submit64, &d);
+	EXPECT_CR(DSA_COMP_SUCCESS, 2);
+	ASSERT_TRUE(guards_intact(&self->b));
+}
 
 /*
  * Two SFs, two containers, the same IOVAs: each tenant's descriptors

@@ -73,17 +73,31 @@ err_free:
 	return ret;
 }
 
-/* Out of the domain and unpinned: the user's pages in [@first, @last]. */
-static void vidxd_dma_drop(struct vidxd *v, unsigned long first,
-			   unsigned long last)
+/*
+ * The user's pages in [@first, @last] leave the domain (IOTLB flushed),
+ * then are unpinned.  vfio_pin_pages() and vfio_unpin_pages() take the
+ * container's lock, which type1 holds while it takes the lock it calls
+ * vidxd_dma_unmap() under: no lock of ours is held across them.  Whoever
+ * erases an entry unpins its page, so a page is unpinned once.
+ */
+static void vidxd_dma_release(struct vidxd *v, unsigned long first,
+			      unsigned long last)
 {
 	unsigned long index;
 	void *entry;
 
+	mutex_lock(&v->dma_lock);
 	xa_for_each_range(&v->pinned, index, entry, first, last) {
-		iommu_unmap(v->domain, index << PAGE_SHIFT, PAGE_SIZE);
-		vfio_unpin_pages(&v->vdev, index << PAGE_SHIFT, 1);
-		xa_erase(&v->pinned, index);
+		if (v->domain)
+			iommu_unmap(v->domain, index << PAGE_SHIFT, PAGE_SIZE);
+		xa_set_mark(&v->pinned, index, XA_MARK_0);
+	}
+	mutex_unlock(&v->dma_lock);
+	xa_for_each_marked(&v->pinned, index, entry, XA_MARK_0) {
+		if (index < first || index > last)
+			continue;
+		if (xa_erase(&v->pinned, index))
+			vfio_unpin_pages(&v->vdev, index << PAGE_SHIFT, 1);
 	}
 }
 
@@ -94,14 +108,61 @@ static void vidxd_dma_drop(struct vidxd *v, unsigned long first,
 void vidxd_dma_close(struct vidxd *v)
 {
 	idxd_sf_detach_domain(v->sfdev);
+	vidxd_dma_release(v, 0, ULONG_MAX);
 	mutex_lock(&v->dma_lock);
-	vidxd_dma_drop(v, 0, ULONG_MAX);
-	mutex_unlock(&v->dma_lock);
 	iommu_unmap(v->domain, v->drain_iova, PAGE_SIZE);
 	__free_page(v->drain_page);
 	v->drain_page = NULL;
 	iommu_domain_free(v->domain);
 	v->domain = NULL;
+	mutex_unlock(&v->dma_lock);
+}
+
+/*
+ * A range the user is unmapping: type1 calls vidxd_dma_unmap() until no
+ * page of it is pinned, and BUG()s after ten rounds, so no pin may enter
+ * it meanwhile.  The mark outlives the unmap by VIDXD_DYING_MS (type1
+ * removes the mapping right after the last round); a page the user maps
+ * there again in that time faults until then.
+ */
+#define VIDXD_DYING_MS		100
+
+static bool vidxd_dying(struct vidxd *v, unsigned long index)
+{
+	struct vidxd_dying *d;
+	unsigned int i;
+
+	for (i = 0; i < VIDXD_DYING; i++) {
+		d = &v->dying[i];
+		if (d->until && time_after(jiffies, d->until))
+			d->until = 0;
+		if (d->until && index >= d->first && index <= d->last)
+			return true;
+	}
+	return false;
+}
+
+/* With dma_lock held; with no free slot, the oldest is widened. */
+static void vidxd_dying_mark(struct vidxd *v, unsigned long first,
+			     unsigned long last)
+{
+	unsigned long until = jiffies + msecs_to_jiffies(VIDXD_DYING_MS) + 1;
+	struct vidxd_dying *d = &v->dying[0];
+	unsigned int i;
+
+	vidxd_dying(v, 0);	/* expire what is old */
+	for (i = 0; i < VIDXD_DYING; i++) {
+		if (!v->dying[i].until) {
+			d = &v->dying[i];
+			d->first = first;
+			d->last = last;
+			d->until = until;
+			return;
+		}
+	}
+	d->first = min(d->first, first);
+	d->last = max(d->last, last);
+	d->until = until;
 }
 
 /* One page of the user's, pinned and mapped at its IOVA. */
@@ -111,21 +172,33 @@ static int vidxd_dma_pin_page(struct vidxd *v, u64 iova)
 	struct page *page;
 	int ret;
 
-	if (xa_load(&v->pinned, index))
-		return 0;
-	if (iova == v->drain_iova)
-		return -EFAULT;
+	mutex_lock(&v->dma_lock);
+	ret = xa_load(&v->pinned, index) ? 1 : 0;
+	if (!ret && (iova == v->drain_iova || vidxd_dying(v, index)))
+		ret = -EFAULT;
+	mutex_unlock(&v->dma_lock);
+	if (ret)
+		return ret < 0 ? ret : 0;
+
 	ret = vfio_pin_pages(&v->vdev, iova, 1, IOMMU_READ | IOMMU_WRITE,
 			     &page);
 	if (ret != 1)
 		return ret < 0 ? ret : -EFAULT;
-	ret = iommu_map(v->domain, iova, page_to_phys(page), PAGE_SIZE,
-			IOMMU_READ | IOMMU_WRITE, GFP_KERNEL);
-	if (!ret) {
-		ret = xa_err(xa_store(&v->pinned, index, page, GFP_KERNEL));
-		if (ret)
-			iommu_unmap(v->domain, iova, PAGE_SIZE);
+
+	mutex_lock(&v->dma_lock);
+	if (vidxd_dying(v, index) || !v->domain) {
+		ret = -EFAULT;
+	} else {
+		ret = iommu_map(v->domain, iova, page_to_phys(page), PAGE_SIZE,
+				IOMMU_READ | IOMMU_WRITE, GFP_KERNEL);
+		if (!ret) {
+			ret = xa_err(xa_store(&v->pinned, index, page,
+					      GFP_KERNEL));
+			if (ret)
+				iommu_unmap(v->domain, iova, PAGE_SIZE);
+		}
 	}
+	mutex_unlock(&v->dma_lock);
 	if (ret)
 		vfio_unpin_pages(&v->vdev, iova, 1);
 	return ret;
@@ -135,7 +208,8 @@ static int vidxd_dma_pin_page(struct vidxd *v, u64 iova)
  * Make [@iova, @iova + @len) reachable by the SF: every page the user
  * mapped in it is pinned and in the domain.  Returns 0, or the error of
  * the first page that is not the user's (which stays out: a descriptor
- * naming it faults in the IOMMU).
+ * naming it faults in the IOMMU).  With v->lock held, which serializes
+ * pinning.
  */
 int vidxd_dma_pin(struct vidxd *v, u64 iova, u64 len)
 {
@@ -144,28 +218,28 @@ int vidxd_dma_pin(struct vidxd *v, u64 iova, u64 len)
 
 	if (!len || check_add_overflow(iova, len - 1, &end))
 		return -EINVAL;
-	mutex_lock(&v->dma_lock);
 	for (page = iova & PAGE_MASK; page <= end && !ret; page += PAGE_SIZE) {
 		ret = vidxd_dma_pin_page(v, page);
 		if (page + PAGE_SIZE < page)
 			break;
+		cond_resched();
 	}
-	mutex_unlock(&v->dma_lock);
 	return ret;
 }
 
-/* The user unmapped [@iova, @iova + @length): the SF loses it at once. */
+/* The user unmaps [@iova, @iova + @length): the SF loses it at once. */
 void vidxd_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
 {
 	struct vidxd *v = to_vidxd(vdev);
+	unsigned long first = iova >> PAGE_SHIFT;
+	unsigned long last = (iova + length - 1) >> PAGE_SHIFT;
 
 	if (!length)
 		return;
 	mutex_lock(&v->dma_lock);
-	if (v->domain)
-		vidxd_dma_drop(v, iova >> PAGE_SHIFT,
-			       (iova + length - 1) >> PAGE_SHIFT);
+	vidxd_dying_mark(v, first, last);
 	mutex_unlock(&v->dma_lock);
+	vidxd_dma_release(v, first, last);
 }
 
 #define VIDXD_DRAIN_MS		5000

@@ -66,8 +66,8 @@ void vidxd_guest_error(struct vidxd *v, union sw_err_reg err)
 	err.overflow = 0;
 	err.pasid = 0;
 	err.priv = 0;
-	if (err.wq_idx_valid)
-		err.wq_idx = 0;
+	/* the guest's driver indexes its WQs by it: there is one, WQ 0 */
+	err.wq_idx = 0;
 	if (vidxd_evl_log(v, &err))
 		return;
 	if (r->swerr.valid) {

@@ -57,6 +57,7 @@ static int vidxd_region_info(struct vidxd *v, unsigned long arg)
 	if (info.argsz < minsz)
 		return -EINVAL;
 	info.offset = VIDXD_OFFSET(info.index);
+	info.cap_offset = 0;
 	info.flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE;
 	switch (info.index) {
 	case VFIO_PCI_CONFIG_REGION_INDEX:
@@ -159,9 +160,13 @@ static long vidxd_ioctl(struct vfio_device *vdev, unsigned int cmd,
 static int vidxd_access(struct vidxd *v, u64 pos, void *buf, u32 len,
 			bool write)
 {
-	u32 off = pos & VIDXD_OFFSET_MASK;
+	u64 off64 = pos & VIDXD_OFFSET_MASK;
+	u32 off = off64;
 	int ret;
 
+	/* every region is far smaller: no offset may alias another */
+	if (off64 > U32_MAX)
+		return -EINVAL;
 	mutex_lock(&v->lock);
 	switch (VIDXD_INDEX(pos)) {
 	case VFIO_PCI_CONFIG_REGION_INDEX:

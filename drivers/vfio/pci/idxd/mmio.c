@@ -21,6 +21,16 @@
 #define VIDXD_VERSION		0x100
 #define VIDXD_RDBUFS		8
 #define VIDXD_CMDS		(GENMASK_ULL(IDXD_CMD_MAX, 1))
+#define VIDXD_OPS		(BIT_ULL(DSA_OPCODE_NOOP) |		\
+				 BIT_ULL(DSA_OPCODE_DRAIN) |		\
+				 BIT_ULL(DSA_OPCODE_MEMMOVE) |		\
+				 BIT_ULL(DSA_OPCODE_MEMFILL) |		\
+				 BIT_ULL(DSA_OPCODE_COMPARE) |		\
+				 BIT_ULL(DSA_OPCODE_COMPVAL) |		\
+				 BIT_ULL(DSA_OPCODE_DUALCAST) |		\
+				 BIT_ULL(DSA_OPCODE_CRCGEN) |		\
+				 BIT_ULL(DSA_OPCODE_COPY_CRC) |		\
+				 BIT_ULL(DSA_OPCODE_CFLUSH))
 
 static void vidxd_caps_init(struct vidxd *v)
 {
@@ -42,8 +52,9 @@ static void vidxd_caps_init(struct vidxd *v)
 	r->grpcap.total_rdbufs = VIDXD_RDBUFS;
 	r->engcap.bits = 0;
 	r->engcap.num_engines = 1;
-	memcpy(r->opcap, sfdev->opcap, sizeof(r->opcap));
-	r->opcap[DSA_OPCODE_BATCH / 64] &= ~BIT_ULL(DSA_OPCODE_BATCH % 64);
+	/* what the device runs and the filter knows the buffers of */
+	memset(r->opcap, 0, sizeof(r->opcap));
+	r->opcap[0] = sfdev->opcap[0] & VIDXD_OPS;
 	r->offsets.bits[0] = 0;
 	r->offsets.bits[1] = 0;
 	r->offsets.grpcfg = VIDXD_GRPCFG_OFF / IDXD_TABLE_MULT;

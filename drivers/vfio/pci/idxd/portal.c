@@ -99,21 +99,45 @@ static void vidxd_refuse(struct vidxd *v, const struct dsa_hw_desc *d,
 	vidxd_guest_error(v, err);
 }
 
+/* Whether a buffer of @d touches our drain record's page. */
+static bool vidxd_names_drain_page(struct vidxd *v, const u64 *addr,
+				   const u64 *len, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (len[i] && addr[i] <= v->drain_iova + PAGE_SIZE - 1 &&
+		    v->drain_iova <= addr[i] + len[i] - 1)
+			return true;
+	return false;
+}
+
 /*
  * The status the device would give a descriptor the filter refuses, or
- * 0 if it may go: the device is enabled with its WQ, no BATCH (which the
- * guest's OPCAP does not offer), the record aligned.
+ * 0 if it may go: the device is enabled with its WQ; an operation the
+ * guest's OPCAP offers (never BATCH); the record aligned, whether asked
+ * for or not (upstream's cdev checks it always); a transfer within the
+ * WQ's limit (checked before any page is pinned); nothing at our drain
+ * record's page (as if it were not mapped).
  */
-static u8 vidxd_filter(struct vidxd *v, const struct dsa_hw_desc *d)
+static u8 vidxd_filter(struct vidxd *v, const struct dsa_hw_desc *d,
+		       const u64 *addr, const u64 *len, unsigned int n)
 {
+	const u64 *opcap = v->regs.opcap;
+
 	if (v->regs.gensts.state != IDXD_DEVICE_STATE_ENABLED ||
 	    v->regs.wqcfg.wq_state != IDXD_WQ_DEV_ENABLED)
 		return IDXD_SWERR_WQ_NOT_ENABLED;
-	if (d->opcode == DSA_OPCODE_BATCH)
+	if (!(opcap[d->opcode / 64] & BIT_ULL(d->opcode % 64)))
 		return DSA_COMP_BAD_OPCODE;
-	if ((d->flags & IDXD_OP_FLAG_CRAV) &&
-	    !IS_ALIGNED(d->completion_addr, DSA_COMP_RECORD_ALIGN))
+	if (!IS_ALIGNED(d->completion_addr, DSA_COMP_RECORD_ALIGN))
 		return DSA_COMP_CRA_ALIGN;
+	if (n && d->opcode != DSA_OPCODE_NOOP &&
+	    d->opcode != DSA_OPCODE_DRAIN &&
+	    d->xfer_size > v->sfdev->max_xfer_size)
+		return DSA_COMP_XFER_ERANGE;
+	if (vidxd_names_drain_page(v, addr, len, n))
+		return DSA_COMP_PAGE_FAULT_NOBOF;
 	return 0;
 }
 
@@ -123,7 +147,8 @@ static void vidxd_submit(struct vidxd *v, struct dsa_hw_desc *d)
 	unsigned int i, n;
 	u8 code;
 
-	code = vidxd_filter(v, d);
+	n = vidxd_desc_buffers(d, addr, len);
+	code = vidxd_filter(v, d, addr, len, n);
 	if (code) {
 		vidxd_refuse(v, d, code);
 		return;
@@ -132,7 +157,6 @@ static void vidxd_submit(struct vidxd *v, struct dsa_hw_desc *d)
 	    (!v->regs.handle_granted || d->int_handle != v->sfdev->int_handle))
 		d->int_handle = VIDXD_HANDLE_NONE;
 	/* a page the user never mapped stays out: the IOMMU faults it */
-	n = vidxd_desc_buffers(d, addr, len);
 	for (i = 0; i < n; i++)
 		if (len[i])
 			vidxd_dma_pin(v, addr[i], len[i]);

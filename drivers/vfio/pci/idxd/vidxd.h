@@ -60,6 +60,13 @@ struct vidxd_regs {
 	bool handle_granted;	/* the guest holds the WQ's interrupt handle */
 };
 
+/* A range of IOVA pages the user is unmapping: no pin may enter it. */
+#define VIDXD_DYING		4
+struct vidxd_dying {
+	unsigned long first, last;
+	unsigned long until;	/* jiffies; 0: a free slot */
+};
+
 /* Errors the core passed on, waiting for the guest's registers. */
 #define VIDXD_ERR_QUEUE		8
 struct vidxd_err_queue {
@@ -92,6 +99,7 @@ struct vidxd_portal {
  * @dma_lock: orders @pinned and @domain's mappings; taken before the
  *	VFIO container's lock (vfio_pin_pages())
  * @pinned: the user's pages pinned and mapped in @domain, by IOVA page
+ * @dying: the ranges being unmapped, under @dma_lock
  * @drain_page: where the device writes the record of our DRAIN
  *	descriptors, mapped in @domain at @drain_iova (no user page goes
  *	there)
@@ -109,8 +117,9 @@ struct vidxd {
 	struct eventfd_ctx *msix_trigger[VIDXD_MSIX_VECTORS];
 	struct eventfd_ctx *req_trigger;
 	struct iommu_domain *domain;
-	struct mutex dma_lock;		/* @pinned, @domain's mappings */
+	struct mutex dma_lock;		/* @domain's mappings, @dying */
 	struct xarray pinned;
+	struct vidxd_dying dying[VIDXD_DYING];
 	struct page *drain_page;
 	u64 drain_iova;
 	struct vidxd_err_queue errq;
