@@ -985,6 +985,72 @@ TEST_F(wq, unmap)
 	ASSERT_TRUE(guards_intact(&self->b));
 }
 
+
+/*
+ * An error on the SF's WQ (raised through the model's test window): the
+ * guest sees it in SWERR; the core takes the WQ down and recovers it,
+ * which revokes the guest's interrupt handle (INTCAUSE, vector 0); asked
+ * again, the handle works.
+ */
+TEST_F(wq, wq_error_revokes_handle)
+{
+	volatile uint64_t *win = test_window();
+	struct dsa_hw_desc d;
+	union sw_err_reg e;
+	char path[128];
+	uint32_t st;
+	int wq, i;
+	FILE *f;
+
+	ASSERT_NE(NULL, win) TH_LOG("no test window on the model");
+	snprintf(path, sizeof(path), "/sys/bus/auxiliary/devices/%s/wq",
+		 self->c.name);
+	f = fopen(path, "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(1, fscanf(f, "%d", &wq));
+	fclose(f);
+	while (eventfd_fired(self->c.efd[0], 0))
+		;
+	win[DSA_TEST_RAISE_SWERR / 8] = 0x42 | DSA_TEST_SWERR_WQ_VALID |
+					 ((uint64_t)wq << DSA_TEST_SWERR_WQ_SHIFT);
+	for (i = 0; i < 50; i++) {
+		e = swerr_take(&self->c);
+		if (e.valid)
+			break;
+		usleep(100000);
+	}
+	ASSERT_EQ(V(1), V(e.valid)) TH_LOG("the guest never saw the error");
+	ASSERT_EQ(V(0x42), V(e.error));
+	ASSERT_EQ(V(0), V(e.wq_idx)) TH_LOG("the host's WQ index leaked");
+	for (i = 0; i < 50; i++) {
+		if (REG_RD(IDXD_INTCAUSE_OFFSET, 4) & IDXD_INTC_INT_HANDLE_REVOKED)
+			break;
+		usleep(100000);
+	}
+	ASSERT_TRUE(REG_RD(IDXD_INTCAUSE_OFFSET, 4) &
+		    IDXD_INTC_INT_HANDLE_REVOKED);
+	ASSERT_TRUE(eventfd_fired(self->c.efd[0], IRQ_WAIT_MS));
+	REG_WR(IDXD_INTCAUSE_OFFSET, IDXD_INTC_INT_HANDLE_REVOKED, 4);
+	CMD_EXPECT(IDXD_CMDSTS_ERR_INVAL_INT_IDX, IDXD_CMD_RELEASE_INT_HANDLE,
+		   self->handle);
+	st = CMD(IDXD_CMD_REQUEST_INT_HANDLE, 1);
+	ASSERT_EQ(V(0), V(st & IDXD_CMDSTS_ERR_MASK));
+	self->handle = (st >> IDXD_CMDSTS_RES_SHIFT) & 0xffff;
+	while (eventfd_fired(self->c.efd[1], 0))
+		;
+	fill_random(buf_va(&self->b, B_SRC), PAGE);
+	desc_init(&d, DSA_OPCODE_MEMMOVE, 0, self->handle);
+	d.src_addr = buf_iova(B_SRC);
+	d.dst_addr = buf_iova(B_DST);
+	d.xfer_size = PAGE;
+	SUBMIT(submit64, &d);
+	EXPECT_CR(DSA_COMP_SUCCESS, 0);
+	ASSERT_EQ(0, memcmp(buf_va(&self->b, B_DST), buf_va(&self->b, B_SRC),
+			    PAGE));
+	ASSERT_TRUE(eventfd_fired(self->c.efd[1], IRQ_WAIT_MS));
+	munmap((void *)win, DSA_TEST_BAR_SIZE);
+}
+
 /*
  * Two SFs, two containers, the same IOVAs: each tenant's descriptors
  * reach only its own pages; an IOVA only the other mapped faults; the

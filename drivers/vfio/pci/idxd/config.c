@@ -140,7 +140,7 @@ int vidxd_cfg_rw(struct vidxd *v, u32 off, void *buf, u32 len, bool write)
 		v->cfg[off + i] = (v->cfg[off + i] & ~mask) | (bytes[i] & mask);
 	}
 	if (vidxd_cfg_flr(v, off, len)) {
-		idxd_sf_drop_work(v->sfdev);
+		vidxd_wq_abort(v);
 		vidxd_cfg_reset(v);
 		vidxd_regs_reset(v);
 	}

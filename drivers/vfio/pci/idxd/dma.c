@@ -274,3 +274,29 @@ void vidxd_wq_drain(struct vidxd *v)
 		usleep_range(50, 200);
 	}
 }
+
+/* A guest may abort 10 times a second, in bursts of 20; then it drains. */
+#define VIDXD_ABORT_INTERVAL	HZ
+#define VIDXD_ABORT_BURST	20
+
+void vidxd_abort_init(struct vidxd *v)
+{
+	ratelimit_state_init(&v->abort_rs, VIDXD_ABORT_INTERVAL,
+			     VIDXD_ABORT_BURST);
+	ratelimit_set_flags(&v->abort_rs, RATELIMIT_MSG_ON_RELEASE);
+}
+
+/*
+ * The guest's abort or reset: the device drops what the WQ holds, which
+ * is a RESET_WQ on the PF's command unit, shared by every SF.  A guest
+ * aborting faster than VIDXD_ABORT_BURST a second gets a drain instead
+ * (its own descriptors, no device command): what it queued completes
+ * rather than being dropped.  With v->lock held.
+ */
+void vidxd_wq_abort(struct vidxd *v)
+{
+	if (__ratelimit(&v->abort_rs))
+		idxd_sf_drop_work(v->sfdev);
+	else
+		vidxd_wq_drain(v);
+}

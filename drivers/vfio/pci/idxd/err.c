@@ -92,14 +92,16 @@ static void vidxd_errq_work(struct work_struct *work)
 	struct vidxd_err_queue *q = &v->errq;
 	union sw_err_reg err[VIDXD_ERR_QUEUE];
 	unsigned int i, n;
-	bool overflow;
+	bool overflow, restarted;
 
 	spin_lock_irq(&q->lock);
 	n = q->count;
 	memcpy(err, q->err, n * sizeof(err[0]));
 	overflow = q->overflow;
+	restarted = q->restarted;
 	q->count = 0;
 	q->overflow = false;
+	q->restarted = false;
 	spin_unlock_irq(&q->lock);
 
 	mutex_lock(&v->lock);
@@ -107,7 +109,24 @@ static void vidxd_errq_work(struct work_struct *work)
 		vidxd_guest_error(v, err[i]);
 	if (overflow && v->regs.swerr.valid)
 		v->regs.swerr.overflow = 1;
+	if (restarted)
+		vidxd_handle_revoke(v);
 	mutex_unlock(&v->lock);
+}
+
+/*
+ * The core reset the SF's WQ and granted its interrupt again: the
+ * guest's handle is revoked, as a device reset revokes handles, and the
+ * guest asks for it again (the stock driver does on
+ * INTCAUSE.INT_HANDLE_REVOKED).
+ */
+void vidxd_handle_revoke(struct vidxd *v)
+{
+	if (!v->regs.handle_granted)
+		return;
+	v->regs.handle_granted = false;
+	v->regs.intcause |= IDXD_INTC_INT_HANDLE_REVOKED;
+	vidxd_irq_signal(v, 0);
 }
 
 void vidxd_errq_init(struct vidxd *v)
@@ -122,6 +141,7 @@ void vidxd_errq_flush(struct vidxd *v)
 	cancel_work_sync(&v->errq.work);
 	v->errq.count = 0;
 	v->errq.overflow = false;
+	v->errq.restarted = false;
 }
 
 /*
@@ -145,12 +165,23 @@ static void vidxd_sf_error(struct idxd_sf_dev *sfdev, const u64 *swerr,
 	schedule_work(&q->work);
 }
 
-static void vidxd_sf_nop(struct idxd_sf_dev *sfdev, void *priv)
+/* Back, with the interrupt handle granted again: revoke the guest's. */
+static void vidxd_sf_start(struct idxd_sf_dev *sfdev, void *priv)
 {
+	struct vidxd *v = priv;
+	unsigned long flags;
+
+	spin_lock_irqsave(&v->errq.lock, flags);
+	v->errq.restarted = true;
+	spin_unlock_irqrestore(&v->errq.lock, flags);
+	schedule_work(&v->errq.work);
 }
 
 const struct idxd_sf_ops vidxd_sf_ops = {
+	/*
+	 * no stop: while the WQ is down the device drops its descriptors and
+	 * logs each, which the guest sees
+	 */
 	.error = vidxd_sf_error,
-	.stop = vidxd_sf_nop,
-	.start = vidxd_sf_nop,
+	.start = vidxd_sf_start,
 };

@@ -127,7 +127,7 @@ static int vidxd_device_info(unsigned long arg)
 static int vidxd_reset(struct vidxd *v)
 {
 	mutex_lock(&v->lock);
-	idxd_sf_drop_work(v->sfdev);
+	vidxd_wq_abort(v);
 	vidxd_cfg_reset(v);
 	vidxd_regs_reset(v);
 	v->portal.next = 0;
@@ -251,6 +251,7 @@ static int vidxd_init_dev(struct vfio_device *vdev)
 	mutex_init(&v->dma_lock);
 	xa_init(&v->pinned);
 	vidxd_errq_init(v);
+	vidxd_abort_init(v);
 	return 0;
 }
 

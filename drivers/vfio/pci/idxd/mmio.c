@@ -165,7 +165,7 @@ static u32 vidxd_wq_mask_cmd(struct vidxd *v, enum idxd_cmd cmd, u32 operand)
 	if (cmd == IDXD_CMD_DISABLE_WQ || cmd == IDXD_CMD_DRAIN_WQ)
 		vidxd_wq_drain(v);
 	else
-		idxd_sf_drop_work(v->sfdev);
+		vidxd_wq_abort(v);
 	return IDXD_CMDSTS_SUCCESS;
 }
 
@@ -211,10 +211,10 @@ static u32 vidxd_cmd_exec(struct vidxd *v, enum idxd_cmd cmd, u32 operand,
 	case IDXD_CMD_ABORT_PASID:
 		if (!vidxd_enabled(v))
 			return IDXD_CMDSTS_ERR_DEV_NOT_EN;
-		idxd_sf_drop_work(v->sfdev);
+		vidxd_wq_abort(v);
 		return IDXD_CMDSTS_SUCCESS;
 	case IDXD_CMD_RESET_DEVICE:
-		idxd_sf_drop_work(v->sfdev);
+		vidxd_wq_abort(v);
 		vidxd_regs_reset(v);
 		return IDXD_CMDSTS_SUCCESS;
 	case IDXD_CMD_ENABLE_WQ:

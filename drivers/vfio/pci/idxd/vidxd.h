@@ -13,6 +13,7 @@
 #include <linux/idxd_sf.h>
 #include <linux/mutex.h>
 #include <linux/pci_regs.h>
+#include <linux/ratelimit.h>
 #include <linux/vfio.h>
 #include <linux/xarray.h>
 #include "registers.h"
@@ -74,6 +75,7 @@ struct vidxd_err_queue {
 	union sw_err_reg err[VIDXD_ERR_QUEUE];
 	unsigned int count;
 	bool overflow;		/* more came than the queue holds */
+	bool restarted;		/* the core brought the WQ back */
 	struct work_struct work;
 };
 
@@ -105,6 +107,7 @@ struct vidxd_portal {
  *	there)
  * @drain_iova: the top page of @domain's aperture
  * @errq: errors on the SF's WQ, for the guest
+ * @abort_rs: how often the guest may have the PF reset the SF's WQ
  */
 struct vidxd {
 	struct vfio_device vdev;
@@ -123,6 +126,7 @@ struct vidxd {
 	struct page *drain_page;
 	u64 drain_iova;
 	struct vidxd_err_queue errq;
+	struct ratelimit_state abort_rs;
 };
 
 static inline struct vidxd *to_vidxd(struct vfio_device *vdev)
@@ -146,6 +150,7 @@ extern const struct idxd_sf_ops vidxd_sf_ops;
 void vidxd_guest_error(struct vidxd *v, union sw_err_reg err);
 void vidxd_errq_init(struct vidxd *v);
 void vidxd_errq_flush(struct vidxd *v);
+void vidxd_handle_revoke(struct vidxd *v);
 
 /* portal.c */
 int vidxd_portal_write(struct vidxd *v, u32 off, const void *buf, u32 len);
@@ -162,6 +167,8 @@ int vidxd_irq_open(struct vidxd *v);
 int vidxd_dma_open(struct vidxd *v);
 int vidxd_dma_pin(struct vidxd *v, u64 iova, u64 len);
 void vidxd_wq_drain(struct vidxd *v);
+void vidxd_abort_init(struct vidxd *v);
+void vidxd_wq_abort(struct vidxd *v);
 void vidxd_dma_close(struct vidxd *v);
 void vidxd_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length);
 
