@@ -1051,6 +1051,48 @@ TEST_F(wq, wq_error_revokes_handle)
 	munmap((void *)win, DSA_TEST_BAR_SIZE);
 }
 
+
+/*
+ * A page the user mapped read-only serves as a source; as a destination
+ * it faults (a write fault, 0x83) and stays as it was.
+ */
+TEST_F(wq, read_only_mapping)
+{
+	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
+	uint64_t ro = IOVA_BASE + 0x200000;
+	struct dsa_hw_desc d;
+	uint8_t *ro_va;
+
+	ro_va = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, ro_va);
+	fill_random(ro_va, PAGE);
+	map.flags = VFIO_DMA_MAP_FLAG_READ;
+	map.vaddr = (uintptr_t)ro_va;
+	map.iova = ro;
+	map.size = PAGE;
+	ASSERT_EQ(0, ioctl(self->c.container, VFIO_IOMMU_MAP_DMA, &map));
+	desc_init(&d, DSA_OPCODE_MEMMOVE, 0, self->handle);
+	d.src_addr = ro;
+	d.dst_addr = buf_iova(B_DST);
+	d.xfer_size = PAGE;
+	SUBMIT(submit64, &d);
+	EXPECT_CR(DSA_COMP_SUCCESS, 0);
+	ASSERT_EQ(0, memcmp(buf_va(&self->b, B_DST), ro_va, PAGE));
+
+	memset(buf_va(&self->b, B_SRC), 0x3c, PAGE);
+	desc_init(&d, DSA_OPCODE_MEMMOVE, 1, self->handle);
+	d.src_addr = buf_iova(B_SRC);
+	d.dst_addr = ro;
+	d.xfer_size = 64;
+	SUBMIT(submit64, &d);
+	ASSERT_EQ(V(DSA_COMP_PAGE_FAULT_NOBOF | DSA_COMP_STATUS_WRITE),
+		  V(cr_wait(cr_va(&self->b, 1))));
+	ASSERT_EQ(V(ro), V(cr_va(&self->b, 1)->fault_addr));
+	ASSERT_NE(V(0x3c3c3c3c3c3c3c3cULL), V(*(uint64_t *)ro_va));
+	munmap(ro_va, PAGE);
+}
+
 /*
  * Two SFs, two containers, the same IOVAs: each tenant's descriptors
  * reach only its own pages; an IOVA only the other mapped faults; the

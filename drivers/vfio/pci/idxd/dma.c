@@ -80,6 +80,8 @@ err_free:
  * vidxd_dma_unmap() under: no lock of ours is held across them.  Whoever
  * erases an entry unpins its page, so a page is unpinned once.
  */
+#define VIDXD_LEAVING		XA_MARK_0	/* out of the domain, to unpin */
+
 static void vidxd_dma_release(struct vidxd *v, unsigned long first,
 			      unsigned long last)
 {
@@ -90,10 +92,10 @@ static void vidxd_dma_release(struct vidxd *v, unsigned long first,
 	xa_for_each_range(&v->pinned, index, entry, first, last) {
 		if (v->domain)
 			iommu_unmap(v->domain, index << PAGE_SHIFT, PAGE_SIZE);
-		xa_set_mark(&v->pinned, index, XA_MARK_0);
+		xa_set_mark(&v->pinned, index, VIDXD_LEAVING);
 	}
 	mutex_unlock(&v->dma_lock);
-	xa_for_each_marked(&v->pinned, index, entry, XA_MARK_0) {
+	xa_for_each_marked(&v->pinned, index, entry, VIDXD_LEAVING) {
 		if (index < first || index > last)
 			continue;
 		if (xa_erase(&v->pinned, index))
@@ -165,23 +167,47 @@ static void vidxd_dying_mark(struct vidxd *v, unsigned long first,
 	d->until = until;
 }
 
-/* One page of the user's, pinned and mapped at its IOVA. */
-static int vidxd_dma_pin_page(struct vidxd *v, u64 iova)
+/* Pinned and mapped for the device to write too, not only to read. */
+#define VIDXD_WRITABLE		XA_MARK_1
+
+/*
+ * Whether the page at @index is in the domain as @write needs it: 1 yes,
+ * 0 no, or -EFAULT if it may not be (our drain record, a range being
+ * unmapped).  With dma_lock held.
+ */
+static int vidxd_dma_mapped(struct vidxd *v, u64 iova, bool write)
 {
+	unsigned long index = iova >> PAGE_SHIFT;
+
+	if (xa_load(&v->pinned, index) &&
+	    (!write || xa_get_mark(&v->pinned, index, VIDXD_WRITABLE)))
+		return 1;
+	if (iova == v->drain_iova || vidxd_dying(v, index))
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * One page of the user's, pinned and mapped at its IOVA, writable by the
+ * device if @write (a read-only mapping of the user's serves a source).
+ * A page in read-only that a descriptor now writes is pinned again.
+ */
+static int vidxd_dma_pin_page(struct vidxd *v, u64 iova, bool write)
+{
+	int prot = IOMMU_READ | (write ? IOMMU_WRITE : 0);
 	unsigned long index = iova >> PAGE_SHIFT;
 	struct page *page;
 	int ret;
 
 	mutex_lock(&v->dma_lock);
-	ret = xa_load(&v->pinned, index) ? 1 : 0;
-	if (!ret && (iova == v->drain_iova || vidxd_dying(v, index)))
-		ret = -EFAULT;
+	ret = vidxd_dma_mapped(v, iova, write);
 	mutex_unlock(&v->dma_lock);
 	if (ret)
 		return ret < 0 ? ret : 0;
+	if (write && xa_load(&v->pinned, index))
+		vidxd_dma_release(v, index, index);
 
-	ret = vfio_pin_pages(&v->vdev, iova, 1, IOMMU_READ | IOMMU_WRITE,
-			     &page);
+	ret = vfio_pin_pages(&v->vdev, iova, 1, prot, &page);
 	if (ret != 1)
 		return ret < 0 ? ret : -EFAULT;
 
@@ -190,12 +216,14 @@ static int vidxd_dma_pin_page(struct vidxd *v, u64 iova)
 		ret = -EFAULT;
 	} else {
 		ret = iommu_map(v->domain, iova, page_to_phys(page), PAGE_SIZE,
-				IOMMU_READ | IOMMU_WRITE, GFP_KERNEL);
+				prot, GFP_KERNEL);
 		if (!ret) {
 			ret = xa_err(xa_store(&v->pinned, index, page,
 					      GFP_KERNEL));
 			if (ret)
 				iommu_unmap(v->domain, iova, PAGE_SIZE);
+			else if (write)
+				xa_set_mark(&v->pinned, index, VIDXD_WRITABLE);
 		}
 	}
 	mutex_unlock(&v->dma_lock);
@@ -205,13 +233,13 @@ static int vidxd_dma_pin_page(struct vidxd *v, u64 iova)
 }
 
 /*
- * Make [@iova, @iova + @len) reachable by the SF: every page the user
- * mapped in it is pinned and in the domain.  Returns 0, or the error of
+ * Make [@iova, @iova + @len) reachable by the SF, to write if @write:
+ * every page the user mapped in it is pinned and in the domain.  Returns 0, or the error of
  * the first page that is not the user's (which stays out: a descriptor
  * naming it faults in the IOMMU).  With v->lock held, which serializes
  * pinning.
  */
-int vidxd_dma_pin(struct vidxd *v, u64 iova, u64 len)
+int vidxd_dma_pin(struct vidxd *v, u64 iova, u64 len, bool write)
 {
 	u64 page, end;
 	int ret = 0;
@@ -219,7 +247,7 @@ int vidxd_dma_pin(struct vidxd *v, u64 iova, u64 len)
 	if (!len || check_add_overflow(iova, len - 1, &end))
 		return -EINVAL;
 	for (page = iova & PAGE_MASK; page <= end && !ret; page += PAGE_SIZE) {
-		ret = vidxd_dma_pin_page(v, page);
+		ret = vidxd_dma_pin_page(v, page, write);
 		if (page + PAGE_SIZE < page)
 			break;
 		cond_resched();

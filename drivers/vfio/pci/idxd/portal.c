@@ -23,45 +23,49 @@
 
 #define VIDXD_HANDLE_NONE	0xffff
 
-/* The buffers @d names: address and length, none of length 0. */
-static unsigned int vidxd_desc_buffers(const struct dsa_hw_desc *d,
-				       u64 *addr, u64 *len)
+static void vidxd_buf(struct vidxd_buf *b, unsigned int *n, u64 addr,
+		      u64 len, bool write)
 {
+	b[*n].addr = addr;
+	b[*n].len = len;
+	b[(*n)++].write = write;
+}
+
+/* The buffers @d names, each read or written by the device. */
+static unsigned int vidxd_desc_buffers(const struct dsa_hw_desc *d,
+				       struct vidxd_buf *b)
+{
+	u32 len = d->xfer_size;
 	unsigned int n = 0;
 
 	switch (d->opcode) {
 	case DSA_OPCODE_MEMMOVE:
 	case DSA_OPCODE_COPY_CRC:
-		addr[n] = d->src_addr;
-		len[n++] = d->xfer_size;
-		fallthrough;
+		vidxd_buf(b, &n, d->src_addr, len, false);
+		vidxd_buf(b, &n, d->dst_addr, len, true);
+		break;
 	case DSA_OPCODE_MEMFILL:
+		vidxd_buf(b, &n, d->dst_addr, len, true);
+		break;
 	case DSA_OPCODE_CFLUSH:
-		addr[n] = d->dst_addr;
-		len[n++] = d->xfer_size;
+		vidxd_buf(b, &n, d->dst_addr, len, false);
 		break;
 	case DSA_OPCODE_DUALCAST:
-		addr[n] = d->src_addr;
-		len[n++] = d->xfer_size;
-		addr[n] = d->dst_addr;
-		len[n++] = d->xfer_size;
-		addr[n] = d->dest2;
-		len[n++] = d->xfer_size;
+		vidxd_buf(b, &n, d->src_addr, len, false);
+		vidxd_buf(b, &n, d->dst_addr, len, true);
+		vidxd_buf(b, &n, d->dest2, len, true);
 		break;
 	case DSA_OPCODE_COMPARE:
-		addr[n] = d->src2_addr;
-		len[n++] = d->xfer_size;
+		vidxd_buf(b, &n, d->src2_addr, len, false);
 		fallthrough;
 	case DSA_OPCODE_COMPVAL:
 	case DSA_OPCODE_CRCGEN:
-		addr[n] = d->src_addr;
-		len[n++] = d->xfer_size;
+		vidxd_buf(b, &n, d->src_addr, len, false);
 		break;
 	}
-	if (d->flags & IDXD_OP_FLAG_CRAV) {
-		addr[n] = d->completion_addr;
-		len[n++] = sizeof(struct dsa_completion_record);
-	}
+	if (d->flags & IDXD_OP_FLAG_CRAV)
+		vidxd_buf(b, &n, d->completion_addr,
+			  sizeof(struct dsa_completion_record), true);
 	return n;
 }
 
@@ -100,14 +104,14 @@ static void vidxd_refuse(struct vidxd *v, const struct dsa_hw_desc *d,
 }
 
 /* Whether a buffer of @d touches our drain record's page. */
-static bool vidxd_names_drain_page(struct vidxd *v, const u64 *addr,
-				   const u64 *len, unsigned int n)
+static bool vidxd_names_drain_page(struct vidxd *v, const struct vidxd_buf *b,
+				   unsigned int n)
 {
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		if (len[i] && addr[i] <= v->drain_iova + PAGE_SIZE - 1 &&
-		    v->drain_iova <= addr[i] + len[i] - 1)
+		if (b[i].len && b[i].addr <= v->drain_iova + PAGE_SIZE - 1 &&
+		    v->drain_iova <= b[i].addr + b[i].len - 1)
 			return true;
 	return false;
 }
@@ -121,7 +125,7 @@ static bool vidxd_names_drain_page(struct vidxd *v, const u64 *addr,
  * record's page (as if it were not mapped).
  */
 static u8 vidxd_filter(struct vidxd *v, const struct dsa_hw_desc *d,
-		       const u64 *addr, const u64 *len, unsigned int n)
+		       const struct vidxd_buf *b, unsigned int n)
 {
 	const u64 *opcap = v->regs.opcap;
 
@@ -136,19 +140,19 @@ static u8 vidxd_filter(struct vidxd *v, const struct dsa_hw_desc *d,
 	    d->opcode != DSA_OPCODE_DRAIN &&
 	    d->xfer_size > v->sfdev->max_xfer_size)
 		return DSA_COMP_XFER_ERANGE;
-	if (vidxd_names_drain_page(v, addr, len, n))
+	if (vidxd_names_drain_page(v, b, n))
 		return DSA_COMP_PAGE_FAULT_NOBOF;
 	return 0;
 }
 
 static void vidxd_submit(struct vidxd *v, struct dsa_hw_desc *d)
 {
-	u64 addr[4], len[4];
+	struct vidxd_buf b[VIDXD_DESC_BUFS];
 	unsigned int i, n;
 	u8 code;
 
-	n = vidxd_desc_buffers(d, addr, len);
-	code = vidxd_filter(v, d, addr, len, n);
+	n = vidxd_desc_buffers(d, b);
+	code = vidxd_filter(v, d, b, n);
 	if (code) {
 		vidxd_refuse(v, d, code);
 		return;
@@ -158,8 +162,8 @@ static void vidxd_submit(struct vidxd *v, struct dsa_hw_desc *d)
 		d->int_handle = VIDXD_HANDLE_NONE;
 	/* a page the user never mapped stays out: the IOMMU faults it */
 	for (i = 0; i < n; i++)
-		if (len[i])
-			vidxd_dma_pin(v, addr[i], len[i]);
+		if (b[i].len)
+			vidxd_dma_pin(v, b[i].addr, b[i].len, b[i].write);
 	vidxd_portal_submit(v, d);
 }
 

@@ -79,6 +79,14 @@ struct vidxd_err_queue {
 	struct work_struct work;
 };
 
+/* A buffer a descriptor names: what the device reads or writes. */
+#define VIDXD_DESC_BUFS		4	/* dualcast: 3, and the record */
+struct vidxd_buf {
+	u64 addr;
+	u64 len;
+	bool write;
+};
+
 /* A descriptor being assembled from 8-byte writes to BAR2. */
 struct vidxd_portal {
 	struct dsa_hw_desc desc;
@@ -165,7 +173,7 @@ int vidxd_irq_open(struct vidxd *v);
 
 /* dma.c */
 int vidxd_dma_open(struct vidxd *v);
-int vidxd_dma_pin(struct vidxd *v, u64 iova, u64 len);
+int vidxd_dma_pin(struct vidxd *v, u64 iova, u64 len, bool write);
 void vidxd_wq_drain(struct vidxd *v);
 void vidxd_abort_init(struct vidxd *v);
 void vidxd_wq_abort(struct vidxd *v);
