@@ -1093,6 +1093,62 @@ TEST_F(wq, read_only_mapping)
 	munmap(ro_va, PAGE);
 }
 
+
+/*
+ * A full WQ: the device drops what does not fit and logs it (SWERR 0x31
+ * for a dedicated WQ), which the guest sees; the core takes the SF's WQ
+ * down and back, which revokes the guest's handle; asked again, it
+ * works.  The model's engines are slowed so the WQ fills.
+ */
+TEST_F(wq, full_wq)
+{
+	volatile uint64_t *win = test_window();
+	union wq_cap_reg wqcap = { .bits = REG_RD(IDXD_WQCAP_OFFSET, 8) };
+	struct dsa_hw_desc d;
+	union sw_err_reg e;
+	unsigned int i, n = wqcap.total_wq_size + 4;
+	uint32_t st;
+
+	ASSERT_NE(NULL, win) TH_LOG("no test window on the model");
+	ASSERT_GE(16, n - 4);
+	win[DSA_TEST_DELAY_US / 8] = 200000;
+	desc_init(&d, DSA_OPCODE_NOOP, 0, self->handle);
+	d.flags &= ~(IDXD_OP_FLAG_RCR | IDXD_OP_FLAG_RCI);
+	for (i = 0; i < n; i++)
+		SUBMIT(submit64, &d);
+	for (i = 0; i < 50; i++) {
+		e = swerr_take(&self->c);
+		if (e.valid)
+			break;
+		usleep(100000);
+	}
+	win[DSA_TEST_DELAY_US / 8] = 0;
+	ASSERT_EQ(V(1), V(e.valid)) TH_LOG("no error for a full WQ");
+	ASSERT_EQ(V(IDXD_SWERR_DWQ_FULL), V(e.error));
+	for (i = 0; i < 50; i++) {
+		if (REG_RD(IDXD_INTCAUSE_OFFSET, 4) & IDXD_INTC_INT_HANDLE_REVOKED)
+			break;
+		usleep(100000);
+	}
+	ASSERT_TRUE(REG_RD(IDXD_INTCAUSE_OFFSET, 4) &
+		    IDXD_INTC_INT_HANDLE_REVOKED);
+	REG_WR(IDXD_INTCAUSE_OFFSET, IDXD_INTC_INT_HANDLE_REVOKED, 4);
+	swerr_take(&self->c);
+	st = CMD(IDXD_CMD_REQUEST_INT_HANDLE, 1);
+	ASSERT_EQ(V(0), V(st & IDXD_CMDSTS_ERR_MASK));
+	self->handle = (st >> IDXD_CMDSTS_RES_SHIFT) & 0xffff;
+	fill_random(buf_va(&self->b, B_SRC), PAGE);
+	desc_init(&d, DSA_OPCODE_MEMMOVE, 1, self->handle);
+	d.src_addr = buf_iova(B_SRC);
+	d.dst_addr = buf_iova(B_DST);
+	d.xfer_size = PAGE;
+	SUBMIT(submit64, &d);
+	EXPECT_CR(DSA_COMP_SUCCESS, 1);
+	ASSERT_EQ(0, memcmp(buf_va(&self->b, B_DST), buf_va(&self->b, B_SRC),
+			    PAGE));
+	munmap((void *)win, DSA_TEST_BAR_SIZE);
+}
+
 /*
  * Two SFs, two containers, the same IOVAs: each tenant's descriptors
  * reach only its own pages; an IOVA only the other mapped faults; the
