@@ -63,6 +63,7 @@ int vidxd_dma_open(struct vidxd *v)
 			v->drain_iova, ret);
 		goto err_detach;
 	}
+	memset(v->dying, 0, sizeof(v->dying));
 	v->domain = domain;
 	return 0;
 
@@ -74,14 +75,32 @@ err_free:
 }
 
 /*
+ * Pins in transit: taken and not yet in the table, or erased from it and
+ * not yet unpinned.  Type1 calls vidxd_dma_unmap() again while any page
+ * of the range is pinned, and BUG()s after ten rounds, so the callback
+ * waits for them (they need only the container's lock and dma_lock, not
+ * the lock type1 calls it under).
+ */
+static void vidxd_transit_begin(struct vidxd *v)
+{
+	atomic_inc(&v->transit);
+}
+
+static void vidxd_transit_end(struct vidxd *v)
+{
+	if (atomic_dec_and_test(&v->transit))
+		wake_up_all(&v->transit_wq);
+}
+
+#define VIDXD_LEAVING		XA_MARK_0	/* out of the domain, to unpin */
+
+/*
  * The user's pages in [@first, @last] leave the domain (IOTLB flushed),
  * then are unpinned.  vfio_pin_pages() and vfio_unpin_pages() take the
  * container's lock, which type1 holds while it takes the lock it calls
  * vidxd_dma_unmap() under: no lock of ours is held across them.  Whoever
  * erases an entry unpins its page, so a page is unpinned once.
  */
-#define VIDXD_LEAVING		XA_MARK_0	/* out of the domain, to unpin */
-
 static void vidxd_dma_release(struct vidxd *v, unsigned long first,
 			      unsigned long last)
 {
@@ -95,11 +114,14 @@ static void vidxd_dma_release(struct vidxd *v, unsigned long first,
 		xa_set_mark(&v->pinned, index, VIDXD_LEAVING);
 	}
 	mutex_unlock(&v->dma_lock);
-	xa_for_each_marked(&v->pinned, index, entry, VIDXD_LEAVING) {
-		if (index < first || index > last)
-			continue;
+	index = first;
+	while (xa_find(&v->pinned, &index, last, VIDXD_LEAVING)) {
+		vidxd_transit_begin(v);
 		if (xa_erase(&v->pinned, index))
 			vfio_unpin_pages(&v->vdev, index << PAGE_SHIFT, 1);
+		vidxd_transit_end(v);
+		if (index++ == last)
+			break;
 	}
 }
 
@@ -121,11 +143,10 @@ void vidxd_dma_close(struct vidxd *v)
 }
 
 /*
- * A range the user is unmapping: type1 calls vidxd_dma_unmap() until no
- * page of it is pinned, and BUG()s after ten rounds, so no pin may enter
- * it meanwhile.  The mark outlives the unmap by VIDXD_DYING_MS (type1
- * removes the mapping right after the last round); a page the user maps
- * there again in that time faults until then.
+ * A range the user is unmapping: no pin may enter it while type1 calls
+ * vidxd_dma_unmap() for it.  The mark outlives the unmap by
+ * VIDXD_DYING_MS (type1 removes the mapping right after the last round);
+ * a page the user maps there again in that time faults until then.
  */
 #define VIDXD_DYING_MS		100
 
@@ -144,7 +165,7 @@ static bool vidxd_dying(struct vidxd *v, unsigned long index)
 	return false;
 }
 
-/* With dma_lock held; with no free slot, the oldest is widened. */
+/* With dma_lock held; with no free slot, the one ending first widens. */
 static void vidxd_dying_mark(struct vidxd *v, unsigned long first,
 			     unsigned long last)
 {
@@ -161,56 +182,71 @@ static void vidxd_dying_mark(struct vidxd *v, unsigned long first,
 			d->until = until;
 			return;
 		}
+		if (time_before(v->dying[i].until, d->until))
+			d = &v->dying[i];
 	}
 	d->first = min(d->first, first);
 	d->last = max(d->last, last);
 	d->until = until;
 }
 
-/* Pinned and mapped for the device to write too, not only to read. */
-#define VIDXD_WRITABLE		XA_MARK_1
-
 /*
- * Whether the page at @index is in the domain as @write needs it: 1 yes,
- * 0 no, or -EFAULT if it may not be (our drain record, a range being
- * unmapped).  With dma_lock held.
+ * Whether the page at @iova is in the domain (1), may be pinned (0), or
+ * may not (-EFAULT: our drain record, a range being unmapped).  A page
+ * that may be pinned is in transit from here.  With dma_lock held.
  */
-static int vidxd_dma_mapped(struct vidxd *v, u64 iova, bool write)
+static int vidxd_dma_pin_begin(struct vidxd *v, u64 iova)
 {
 	unsigned long index = iova >> PAGE_SHIFT;
 
 	if (xa_load(&v->pinned, index) &&
-	    (!write || xa_get_mark(&v->pinned, index, VIDXD_WRITABLE)))
+	    !xa_get_mark(&v->pinned, index, VIDXD_LEAVING))
 		return 1;
 	if (iova == v->drain_iova || vidxd_dying(v, index))
 		return -EFAULT;
+	vidxd_transit_begin(v);
 	return 0;
 }
 
 /*
- * One page of the user's, pinned and mapped at its IOVA, writable by the
- * device if @write (a read-only mapping of the user's serves a source).
- * A page in read-only that a descriptor now writes is pinned again.
+ * Pinned as the user mapped it: writable, or read-only (type1 refuses a
+ * write pin of a read-only mapping), so the domain mirrors the user's own
+ * mapping and a write to a read-only page faults.
  */
-static int vidxd_dma_pin_page(struct vidxd *v, u64 iova, bool write)
+static int vidxd_pin_as_mapped(struct vidxd *v, u64 iova, int *prot,
+			       struct page **page)
 {
-	int prot = IOMMU_READ | (write ? IOMMU_WRITE : 0);
-	unsigned long index = iova >> PAGE_SHIFT;
-	struct page *page;
 	int ret;
 
+	*prot = IOMMU_READ | IOMMU_WRITE;
+	ret = vfio_pin_pages(&v->vdev, iova, 1, *prot, page);
+	if (ret == -EPERM) {
+		*prot = IOMMU_READ;
+		ret = vfio_pin_pages(&v->vdev, iova, 1, *prot, page);
+	}
+	if (ret != 1)
+		return ret < 0 ? ret : -EFAULT;
+	return 0;
+}
+
+/* One page of the user's, pinned and mapped at its IOVA. */
+static int vidxd_dma_pin_page(struct vidxd *v, u64 iova)
+{
+	unsigned long index = iova >> PAGE_SHIFT;
+	struct page *page;
+	int ret, prot;
+
 	mutex_lock(&v->dma_lock);
-	ret = vidxd_dma_mapped(v, iova, write);
+	ret = vidxd_dma_pin_begin(v, iova);
 	mutex_unlock(&v->dma_lock);
 	if (ret)
 		return ret < 0 ? ret : 0;
-	if (write && xa_load(&v->pinned, index))
-		vidxd_dma_release(v, index, index);
 
-	ret = vfio_pin_pages(&v->vdev, iova, 1, prot, &page);
-	if (ret != 1)
-		return ret < 0 ? ret : -EFAULT;
-
+	ret = vidxd_pin_as_mapped(v, iova, &prot, &page);
+	if (ret) {
+		vidxd_transit_end(v);
+		return ret;
+	}
 	mutex_lock(&v->dma_lock);
 	if (vidxd_dying(v, index) || !v->domain) {
 		ret = -EFAULT;
@@ -222,24 +258,23 @@ static int vidxd_dma_pin_page(struct vidxd *v, u64 iova, bool write)
 					      GFP_KERNEL));
 			if (ret)
 				iommu_unmap(v->domain, iova, PAGE_SIZE);
-			else if (write)
-				xa_set_mark(&v->pinned, index, VIDXD_WRITABLE);
 		}
 	}
 	mutex_unlock(&v->dma_lock);
 	if (ret)
 		vfio_unpin_pages(&v->vdev, iova, 1);
+	vidxd_transit_end(v);
 	return ret;
 }
 
 /*
- * Make [@iova, @iova + @len) reachable by the SF, to write if @write:
- * every page the user mapped in it is pinned and in the domain.  Returns 0, or the error of
- * the first page that is not the user's (which stays out: a descriptor
- * naming it faults in the IOMMU).  With v->lock held, which serializes
- * pinning.
+ * Make [@iova, @iova + @len) reachable by the SF: every page the user
+ * mapped in it is pinned and in the domain, as the user mapped it.
+ * Returns 0, or the error of the first page that is not the user's
+ * (which stays out: a descriptor naming it faults in the IOMMU).  With
+ * v->lock held, which serializes pinning.
  */
-int vidxd_dma_pin(struct vidxd *v, u64 iova, u64 len, bool write)
+int vidxd_dma_pin(struct vidxd *v, u64 iova, u64 len)
 {
 	u64 page, end;
 	int ret = 0;
@@ -247,7 +282,7 @@ int vidxd_dma_pin(struct vidxd *v, u64 iova, u64 len, bool write)
 	if (!len || check_add_overflow(iova, len - 1, &end))
 		return -EINVAL;
 	for (page = iova & PAGE_MASK; page <= end && !ret; page += PAGE_SIZE) {
-		ret = vidxd_dma_pin_page(v, page, write);
+		ret = vidxd_dma_pin_page(v, page);
 		if (page + PAGE_SIZE < page)
 			break;
 		cond_resched();
@@ -255,7 +290,10 @@ int vidxd_dma_pin(struct vidxd *v, u64 iova, u64 len, bool write)
 	return ret;
 }
 
-/* The user unmaps [@iova, @iova + @length): the SF loses it at once. */
+/*
+ * The user unmaps [@iova, @iova + @length): the SF loses it at once, and
+ * no pin of ours is left in transit when type1 looks again.
+ */
 void vidxd_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
 {
 	struct vidxd *v = to_vidxd(vdev);
@@ -268,6 +306,7 @@ void vidxd_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
 	vidxd_dying_mark(v, first, last);
 	mutex_unlock(&v->dma_lock);
 	vidxd_dma_release(v, first, last);
+	wait_event(v->transit_wq, !atomic_read(&v->transit));
 }
 
 #define VIDXD_DRAIN_MS		5000

@@ -250,6 +250,7 @@ static int vidxd_init_dev(struct vfio_device *vdev)
 	mutex_init(&v->lock);
 	mutex_init(&v->dma_lock);
 	xa_init(&v->pinned);
+	init_waitqueue_head(&v->transit_wq);
 	vidxd_errq_init(v);
 	vidxd_abort_init(v);
 	return 0;

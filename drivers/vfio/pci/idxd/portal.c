@@ -24,14 +24,13 @@
 #define VIDXD_HANDLE_NONE	0xffff
 
 static void vidxd_buf(struct vidxd_buf *b, unsigned int *n, u64 addr,
-		      u64 len, bool write)
+		      u64 len)
 {
 	b[*n].addr = addr;
-	b[*n].len = len;
-	b[(*n)++].write = write;
+	b[(*n)++].len = len;
 }
 
-/* The buffers @d names, each read or written by the device. */
+/* The buffers @d names. */
 static unsigned int vidxd_desc_buffers(const struct dsa_hw_desc *d,
 				       struct vidxd_buf *b)
 {
@@ -41,31 +40,29 @@ static unsigned int vidxd_desc_buffers(const struct dsa_hw_desc *d,
 	switch (d->opcode) {
 	case DSA_OPCODE_MEMMOVE:
 	case DSA_OPCODE_COPY_CRC:
-		vidxd_buf(b, &n, d->src_addr, len, false);
-		vidxd_buf(b, &n, d->dst_addr, len, true);
+		vidxd_buf(b, &n, d->src_addr, len);
+		vidxd_buf(b, &n, d->dst_addr, len);
 		break;
 	case DSA_OPCODE_MEMFILL:
-		vidxd_buf(b, &n, d->dst_addr, len, true);
-		break;
 	case DSA_OPCODE_CFLUSH:
-		vidxd_buf(b, &n, d->dst_addr, len, false);
+		vidxd_buf(b, &n, d->dst_addr, len);
 		break;
 	case DSA_OPCODE_DUALCAST:
-		vidxd_buf(b, &n, d->src_addr, len, false);
-		vidxd_buf(b, &n, d->dst_addr, len, true);
-		vidxd_buf(b, &n, d->dest2, len, true);
+		vidxd_buf(b, &n, d->src_addr, len);
+		vidxd_buf(b, &n, d->dst_addr, len);
+		vidxd_buf(b, &n, d->dest2, len);
 		break;
 	case DSA_OPCODE_COMPARE:
-		vidxd_buf(b, &n, d->src2_addr, len, false);
+		vidxd_buf(b, &n, d->src2_addr, len);
 		fallthrough;
 	case DSA_OPCODE_COMPVAL:
 	case DSA_OPCODE_CRCGEN:
-		vidxd_buf(b, &n, d->src_addr, len, false);
+		vidxd_buf(b, &n, d->src_addr, len);
 		break;
 	}
 	if (d->flags & IDXD_OP_FLAG_CRAV)
 		vidxd_buf(b, &n, d->completion_addr,
-			  sizeof(struct dsa_completion_record), true);
+			  sizeof(struct dsa_completion_record));
 	return n;
 }
 
@@ -163,7 +160,7 @@ static void vidxd_submit(struct vidxd *v, struct dsa_hw_desc *d)
 	/* a page the user never mapped stays out: the IOMMU faults it */
 	for (i = 0; i < n; i++)
 		if (b[i].len)
-			vidxd_dma_pin(v, b[i].addr, b[i].len, b[i].write);
+			vidxd_dma_pin(v, b[i].addr, b[i].len);
 	vidxd_portal_submit(v, d);
 }
 

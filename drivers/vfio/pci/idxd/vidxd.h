@@ -79,12 +79,11 @@ struct vidxd_err_queue {
 	struct work_struct work;
 };
 
-/* A buffer a descriptor names: what the device reads or writes. */
+/* A buffer a descriptor names. */
 #define VIDXD_DESC_BUFS		4	/* dualcast: 3, and the record */
 struct vidxd_buf {
 	u64 addr;
 	u64 len;
-	bool write;
 };
 
 /* A descriptor being assembled from 8-byte writes to BAR2. */
@@ -110,6 +109,9 @@ struct vidxd_portal {
  *	VFIO container's lock (vfio_pin_pages())
  * @pinned: the user's pages pinned and mapped in @domain, by IOVA page
  * @dying: the ranges being unmapped, under @dma_lock
+ * @transit: pins taken and not yet in @pinned, or out of it and not yet
+ *	unpinned
+ * @transit_wq: where the unmap callback waits for @transit to fall to 0
  * @drain_page: where the device writes the record of our DRAIN
  *	descriptors, mapped in @domain at @drain_iova (no user page goes
  *	there)
@@ -131,6 +133,8 @@ struct vidxd {
 	struct mutex dma_lock;		/* @domain's mappings, @dying */
 	struct xarray pinned;
 	struct vidxd_dying dying[VIDXD_DYING];
+	atomic_t transit;
+	wait_queue_head_t transit_wq;
 	struct page *drain_page;
 	u64 drain_iova;
 	struct vidxd_err_queue errq;
@@ -173,7 +177,7 @@ int vidxd_irq_open(struct vidxd *v);
 
 /* dma.c */
 int vidxd_dma_open(struct vidxd *v);
-int vidxd_dma_pin(struct vidxd *v, u64 iova, u64 len, bool write);
+int vidxd_dma_pin(struct vidxd *v, u64 iova, u64 len);
 void vidxd_wq_drain(struct vidxd *v);
 void vidxd_abort_init(struct vidxd *v);
 void vidxd_wq_abort(struct vidxd *v);
