@@ -680,20 +680,53 @@ static void fill_random(uint8_t *p, size_t n)
 	ASSERT_EQ(V(st), V(cr_wait(cr_va(&self->b, slot)) & 0x7f))	\
 		TH_LOG("completion record %d", slot)
 
+
+/* A page of random bytes copied B_SRC -> B_DST, record in @slot, checked. */
+#define COPY_PAGE(slot) do {						\
+	struct dsa_hw_desc __d;						\
+									\
+	fill_random(buf_va(&self->b, B_SRC), PAGE);			\
+	desc_init(&__d, DSA_OPCODE_MEMMOVE, slot, self->handle);	\
+	__d.src_addr = buf_iova(B_SRC);					\
+	__d.dst_addr = buf_iova(B_DST);					\
+	__d.xfer_size = PAGE;						\
+	SUBMIT(submit64, &__d);						\
+	EXPECT_CR(DSA_COMP_SUCCESS, slot);				\
+	ASSERT_EQ(0, memcmp(buf_va(&self->b, B_DST),			\
+			    buf_va(&self->b, B_SRC), PAGE));		\
+} while (0)
+
+/*
+ * The core brought the SF's WQ back: the guest's handle is revoked
+ * (INTCAUSE, acknowledged here) and asked again.
+ */
+#define HANDLE_AGAIN() do {						\
+	uint32_t __st;							\
+	int __i;							\
+									\
+	for (__i = 0; __i < 50; __i++) {				\
+		if (REG_RD(IDXD_INTCAUSE_OFFSET, 4) &			\
+		    IDXD_INTC_INT_HANDLE_REVOKED)			\
+			break;						\
+		usleep(100000);						\
+	}								\
+	ASSERT_TRUE(REG_RD(IDXD_INTCAUSE_OFFSET, 4) &			\
+		    IDXD_INTC_INT_HANDLE_REVOKED);			\
+	REG_WR(IDXD_INTCAUSE_OFFSET, IDXD_INTC_INT_HANDLE_REVOKED, 4);	\
+	CMD_EXPECT(IDXD_CMDSTS_ERR_INVAL_INT_IDX,			\
+		   IDXD_CMD_RELEASE_INT_HANDLE, self->handle);		\
+	__st = CMD(IDXD_CMD_REQUEST_INT_HANDLE, 1);			\
+	ASSERT_EQ(V(0), V(__st & IDXD_CMDSTS_ERR_MASK));		\
+	self->handle = (__st >> IDXD_CMDSTS_RES_SHIFT) & 0xffff;	\
+} while (0)
+
+
 /* MEMMOVE through both write paths, its interrupt on vector 1. */
 TEST_F(wq, memmove)
 {
 	struct dsa_hw_desc d;
 
-	fill_random(buf_va(&self->b, B_SRC), PAGE);
-	desc_init(&d, DSA_OPCODE_MEMMOVE, 0, self->handle);
-	d.src_addr = buf_iova(B_SRC);
-	d.dst_addr = buf_iova(B_DST);
-	d.xfer_size = PAGE;
-	SUBMIT(submit64, &d);
-	EXPECT_CR(DSA_COMP_SUCCESS, 0);
-	ASSERT_EQ(0, memcmp(buf_va(&self->b, B_DST), buf_va(&self->b, B_SRC),
-			    PAGE));
+	COPY_PAGE(0);
 	ASSERT_TRUE(eventfd_fired(self->c.efd[1], IRQ_WAIT_MS));
 	ASSERT_FALSE(eventfd_fired(self->c.efd[0], 0));
 
@@ -995,10 +1028,8 @@ TEST_F(wq, unmap)
 TEST_F(wq, wq_error_revokes_handle)
 {
 	volatile uint64_t *win = test_window();
-	struct dsa_hw_desc d;
 	union sw_err_reg e;
 	char path[128];
-	uint32_t st;
 	int wq, i;
 	FILE *f;
 
@@ -1022,35 +1053,50 @@ TEST_F(wq, wq_error_revokes_handle)
 	ASSERT_EQ(V(1), V(e.valid)) TH_LOG("the guest never saw the error");
 	ASSERT_EQ(V(0x42), V(e.error));
 	ASSERT_EQ(V(0), V(e.wq_idx)) TH_LOG("the host's WQ index leaked");
-	for (i = 0; i < 50; i++) {
-		if (REG_RD(IDXD_INTCAUSE_OFFSET, 4) & IDXD_INTC_INT_HANDLE_REVOKED)
-			break;
-		usleep(100000);
-	}
-	ASSERT_TRUE(REG_RD(IDXD_INTCAUSE_OFFSET, 4) &
-		    IDXD_INTC_INT_HANDLE_REVOKED);
+	HANDLE_AGAIN();
 	ASSERT_TRUE(eventfd_fired(self->c.efd[0], IRQ_WAIT_MS));
-	REG_WR(IDXD_INTCAUSE_OFFSET, IDXD_INTC_INT_HANDLE_REVOKED, 4);
-	CMD_EXPECT(IDXD_CMDSTS_ERR_INVAL_INT_IDX, IDXD_CMD_RELEASE_INT_HANDLE,
-		   self->handle);
-	st = CMD(IDXD_CMD_REQUEST_INT_HANDLE, 1);
-	ASSERT_EQ(V(0), V(st & IDXD_CMDSTS_ERR_MASK));
-	self->handle = (st >> IDXD_CMDSTS_RES_SHIFT) & 0xffff;
 	while (eventfd_fired(self->c.efd[1], 0))
 		;
-	fill_random(buf_va(&self->b, B_SRC), PAGE);
-	desc_init(&d, DSA_OPCODE_MEMMOVE, 0, self->handle);
-	d.src_addr = buf_iova(B_SRC);
-	d.dst_addr = buf_iova(B_DST);
-	d.xfer_size = PAGE;
-	SUBMIT(submit64, &d);
-	EXPECT_CR(DSA_COMP_SUCCESS, 0);
-	ASSERT_EQ(0, memcmp(buf_va(&self->b, B_DST), buf_va(&self->b, B_SRC),
-			    PAGE));
+	COPY_PAGE(0);
 	ASSERT_TRUE(eventfd_fired(self->c.efd[1], IRQ_WAIT_MS));
 	munmap((void *)win, DSA_TEST_BAR_SIZE);
 }
 
+/*
+ * A full WQ: the device drops what does not fit and logs it (SWERR 0x31
+ * for a dedicated WQ), which the guest sees; the core takes the SF's WQ
+ * down and back, which revokes the guest's handle; asked again, it
+ * works.  The model's engines are slowed so the WQ fills.
+ */
+TEST_F(wq, full_wq)
+{
+	volatile uint64_t *win = test_window();
+	union wq_cap_reg wqcap = { .bits = REG_RD(IDXD_WQCAP_OFFSET, 8) };
+	struct dsa_hw_desc d;
+	union sw_err_reg e;
+	unsigned int i, n = wqcap.total_wq_size + 4;
+
+	ASSERT_NE(NULL, win) TH_LOG("no test window on the model");
+	ASSERT_GE(16, n - 4);
+	win[DSA_TEST_DELAY_US / 8] = 200000;
+	desc_init(&d, DSA_OPCODE_NOOP, 0, self->handle);
+	d.flags &= ~(IDXD_OP_FLAG_RCR | IDXD_OP_FLAG_RCI);
+	for (i = 0; i < n; i++)
+		SUBMIT(submit64, &d);
+	for (i = 0; i < 50; i++) {
+		e = swerr_take(&self->c);
+		if (e.valid)
+			break;
+		usleep(100000);
+	}
+	win[DSA_TEST_DELAY_US / 8] = 0;
+	ASSERT_EQ(V(1), V(e.valid)) TH_LOG("no error for a full WQ");
+	ASSERT_EQ(V(IDXD_SWERR_DWQ_FULL), V(e.error));
+	HANDLE_AGAIN();
+	swerr_take(&self->c);
+	COPY_PAGE(1);
+	munmap((void *)win, DSA_TEST_BAR_SIZE);
+}
 
 /*
  * A page the user mapped read-only serves as a source; as a destination
@@ -1091,62 +1137,6 @@ TEST_F(wq, read_only_mapping)
 	ASSERT_EQ(V(ro), V(cr_va(&self->b, 1)->fault_addr));
 	ASSERT_NE(V(0x3c3c3c3c3c3c3c3cULL), V(*(uint64_t *)ro_va));
 	munmap(ro_va, PAGE);
-}
-
-
-/*
- * A full WQ: the device drops what does not fit and logs it (SWERR 0x31
- * for a dedicated WQ), which the guest sees; the core takes the SF's WQ
- * down and back, which revokes the guest's handle; asked again, it
- * works.  The model's engines are slowed so the WQ fills.
- */
-TEST_F(wq, full_wq)
-{
-	volatile uint64_t *win = test_window();
-	union wq_cap_reg wqcap = { .bits = REG_RD(IDXD_WQCAP_OFFSET, 8) };
-	struct dsa_hw_desc d;
-	union sw_err_reg e;
-	unsigned int i, n = wqcap.total_wq_size + 4;
-	uint32_t st;
-
-	ASSERT_NE(NULL, win) TH_LOG("no test window on the model");
-	ASSERT_GE(16, n - 4);
-	win[DSA_TEST_DELAY_US / 8] = 200000;
-	desc_init(&d, DSA_OPCODE_NOOP, 0, self->handle);
-	d.flags &= ~(IDXD_OP_FLAG_RCR | IDXD_OP_FLAG_RCI);
-	for (i = 0; i < n; i++)
-		SUBMIT(submit64, &d);
-	for (i = 0; i < 50; i++) {
-		e = swerr_take(&self->c);
-		if (e.valid)
-			break;
-		usleep(100000);
-	}
-	win[DSA_TEST_DELAY_US / 8] = 0;
-	ASSERT_EQ(V(1), V(e.valid)) TH_LOG("no error for a full WQ");
-	ASSERT_EQ(V(IDXD_SWERR_DWQ_FULL), V(e.error));
-	for (i = 0; i < 50; i++) {
-		if (REG_RD(IDXD_INTCAUSE_OFFSET, 4) & IDXD_INTC_INT_HANDLE_REVOKED)
-			break;
-		usleep(100000);
-	}
-	ASSERT_TRUE(REG_RD(IDXD_INTCAUSE_OFFSET, 4) &
-		    IDXD_INTC_INT_HANDLE_REVOKED);
-	REG_WR(IDXD_INTCAUSE_OFFSET, IDXD_INTC_INT_HANDLE_REVOKED, 4);
-	swerr_take(&self->c);
-	st = CMD(IDXD_CMD_REQUEST_INT_HANDLE, 1);
-	ASSERT_EQ(V(0), V(st & IDXD_CMDSTS_ERR_MASK));
-	self->handle = (st >> IDXD_CMDSTS_RES_SHIFT) & 0xffff;
-	fill_random(buf_va(&self->b, B_SRC), PAGE);
-	desc_init(&d, DSA_OPCODE_MEMMOVE, 1, self->handle);
-	d.src_addr = buf_iova(B_SRC);
-	d.dst_addr = buf_iova(B_DST);
-	d.xfer_size = PAGE;
-	SUBMIT(submit64, &d);
-	EXPECT_CR(DSA_COMP_SUCCESS, 1);
-	ASSERT_EQ(0, memcmp(buf_va(&self->b, B_DST), buf_va(&self->b, B_SRC),
-			    PAGE));
-	munmap((void *)win, DSA_TEST_BAR_SIZE);
 }
 
 /*
