@@ -5,7 +5,7 @@
 # subfunctions of the DSA model at 0000:00:0a.0 with stock devlink.  It
 # loads idxd, shows the devlink instance, adds two SF ports (pcisf with
 # an sfnum, and "flavour dsa"), activates one with a consumer bound
-# (selftests/modules/idxd_sf_test.ko, standing in for vfio_idxd_aux),
+# (selftests/modules/idxd_sf_test.ko, a test consumer of the SF API),
 # shows its auxiliary device and what the device holds for it, copies
 # through it (its PASID domain, its own interrupt), breaks its WQ and
 # recovers it while the host channel copies, then deactivates and
