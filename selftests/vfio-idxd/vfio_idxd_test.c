@@ -978,6 +978,39 @@ TEST_F(wq, abort_and_reset_in_flight)
 	EXPECT_CR(DSA_COMP_SUCCESS, 2);
 }
 
+/*
+ * Each guest abort is a RESET_WQ on the PF's command unit, which every
+ * SF shares: past a burst of 20 a second the guest's abort drains
+ * instead.  The first abort drops the slowed descriptor; within a burst
+ * of aborts one comes that lets it complete.
+ */
+TEST_F(wq, abort_storm_drains)
+{
+	volatile uint64_t *win = test_window();
+	struct dsa_hw_desc d;
+	int i, drained = -1;
+
+	ASSERT_NE(NULL, win) TH_LOG("no test window on the model");
+	win[DSA_TEST_DELAY_US / 8] = 50000;
+	for (i = 0; i < 200 && drained < 0; i++) {
+		cr_va(&self->b, 0)->status = 0;
+		memmove_desc(&d, 0, self->handle);
+		SUBMIT(submit64, &d);
+		CMD_EXPECT(IDXD_CMDSTS_SUCCESS, IDXD_CMD_ABORT_WQ, 1);
+		if (cr_va(&self->b, 0)->status == DSA_COMP_SUCCESS)
+			drained = i;
+		else if (!i)
+			ASSERT_EQ(V(0), V(cr_va(&self->b, 0)->status))
+				TH_LOG("the first abort left a record behind");
+	}
+	win[DSA_TEST_DELAY_US / 8] = 0;
+	munmap((void *)win, DSA_TEST_BAR_SIZE);
+	ASSERT_LE(0, drained) TH_LOG("200 aborts, and none drained");
+	TH_LOG("abort %d drained", drained + 1);
+	ASSERT_LE(20, drained) TH_LOG("an abort within the burst drained");
+	COPY_PAGE(1);
+}
+
 
 
 /*

@@ -342,7 +342,7 @@ void vidxd_wq_drain(struct vidxd *v)
 	}
 }
 
-/* A guest may abort 10 times a second, in bursts of 20; then it drains. */
+/* A guest may abort 20 times a second; past that its aborts drain. */
 #define VIDXD_ABORT_INTERVAL	HZ
 #define VIDXD_ABORT_BURST	20
 

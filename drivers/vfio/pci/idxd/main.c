@@ -31,6 +31,8 @@ static int vidxd_open_device(struct vfio_device *vdev)
 	vidxd_cfg_reset(v);
 	vidxd_regs_reset(v);
 	v->portal.next = 0;
+	/* each user starts with a whole burst of aborts */
+	vidxd_abort_init(v);
 	mutex_unlock(&v->lock);
 	idxd_sf_set_ops(v->sfdev, &vidxd_sf_ops, v);
 	return 0;
@@ -47,76 +49,95 @@ static void vidxd_close_device(struct vfio_device *vdev)
 	vidxd_irq_close(v);
 }
 
-static int vidxd_region_info(struct vidxd *v, unsigned long arg)
+static int vidxd_region_info(struct vfio_region_info *info)
 {
-	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
-	struct vfio_region_info info;
-
-	if (copy_from_user(&info, (void __user *)arg, minsz))
-		return -EFAULT;
-	if (info.argsz < minsz)
-		return -EINVAL;
-	info.offset = VIDXD_OFFSET(info.index);
-	info.cap_offset = 0;
-	info.flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE;
-	switch (info.index) {
+	info->offset = VIDXD_OFFSET(info->index);
+	info->cap_offset = 0;
+	info->flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE;
+	switch (info->index) {
 	case VFIO_PCI_CONFIG_REGION_INDEX:
-		info.size = VIDXD_CFG_SIZE;
+		info->size = VIDXD_CFG_SIZE;
 		break;
 	case VFIO_PCI_BAR0_REGION_INDEX:
-		info.size = VIDXD_BAR0_SIZE;
+		info->size = VIDXD_BAR0_SIZE;
 		break;
 	case VFIO_PCI_BAR2_REGION_INDEX:
-		info.size = VIDXD_BAR2_SIZE;
+		info->size = VIDXD_BAR2_SIZE;
 		break;
 	default:
 		/* the other BARs, the ROM and VGA: absent */
-		if (info.index >= VFIO_PCI_NUM_REGIONS)
+		if (info->index >= VFIO_PCI_NUM_REGIONS)
 			return -EINVAL;
-		info.size = 0;
-		info.flags = 0;
+		info->size = 0;
+		info->flags = 0;
 	}
-	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
+	return 0;
 }
 
-static int vidxd_irq_info(unsigned long arg)
+/*
+ * No error interrupt (count 0): the device's errors reach the guest as
+ * the device reports them, and none calls for stopping the VM.
+ */
+static int vidxd_irq_info(struct vfio_irq_info *info)
 {
-	unsigned long minsz = offsetofend(struct vfio_irq_info, count);
-	struct vfio_irq_info info;
-
-	if (copy_from_user(&info, (void __user *)arg, minsz))
-		return -EFAULT;
-	if (info.argsz < minsz || info.index >= VFIO_PCI_NUM_IRQS)
+	if (info->index >= VFIO_PCI_NUM_IRQS)
 		return -EINVAL;
-	info.flags = VFIO_IRQ_INFO_EVENTFD;
-	switch (info.index) {
+	info->flags = VFIO_IRQ_INFO_EVENTFD;
+	switch (info->index) {
 	case VFIO_PCI_MSIX_IRQ_INDEX:
-		info.count = VIDXD_MSIX_VECTORS;
-		info.flags |= VFIO_IRQ_INFO_NORESIZE;
+		info->count = VIDXD_MSIX_VECTORS;
+		info->flags |= VFIO_IRQ_INFO_NORESIZE;
 		break;
 	case VFIO_PCI_REQ_IRQ_INDEX:
-		info.count = 1;
+		info->count = 1;
 		break;
 	default:
-		info.count = 0;
-		info.flags = 0;
+		info->count = 0;
+		info->flags = 0;
 		break;
 	}
-	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
+	return 0;
 }
 
-static int vidxd_device_info(unsigned long arg)
+static void vidxd_device_info(struct vfio_device_info *info)
 {
-	unsigned long minsz = offsetofend(struct vfio_device_info, num_irqs);
-	struct vfio_device_info info;
+	info->flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
+	info->num_regions = VFIO_PCI_NUM_REGIONS;
+	info->num_irqs = VFIO_PCI_NUM_IRQS;
+}
 
+union vidxd_info {
+	u32 argsz;
+	struct vfio_device_info device;
+	struct vfio_region_info region;
+	struct vfio_irq_info irq;
+};
+
+/* The GET_*_INFO ioctls: the fields up to the last we fill, in and out. */
+static int vidxd_info_ioctl(unsigned int cmd, unsigned long arg)
+{
+	union vidxd_info info;
+	unsigned long minsz;
+	int ret = 0;
+
+	if (cmd == VFIO_DEVICE_GET_INFO)
+		minsz = offsetofend(struct vfio_device_info, num_irqs);
+	else if (cmd == VFIO_DEVICE_GET_REGION_INFO)
+		minsz = offsetofend(struct vfio_region_info, offset);
+	else
+		minsz = offsetofend(struct vfio_irq_info, count);
 	if (copy_from_user(&info, (void __user *)arg, minsz))
 		return -EFAULT;
 	if (info.argsz < minsz)
 		return -EINVAL;
-	info.flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
-	info.num_regions = VFIO_PCI_NUM_REGIONS;
-	info.num_irqs = VFIO_PCI_NUM_IRQS;
+	if (cmd == VFIO_DEVICE_GET_INFO)
+		vidxd_device_info(&info.device);
+	else if (cmd == VFIO_DEVICE_GET_REGION_INFO)
+		ret = vidxd_region_info(&info.region);
+	else
+		ret = vidxd_irq_info(&info.irq);
+	if (ret)
+		return ret;
 	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
 }
 
@@ -142,11 +163,9 @@ static long vidxd_ioctl(struct vfio_device *vdev, unsigned int cmd,
 
 	switch (cmd) {
 	case VFIO_DEVICE_GET_INFO:
-		return vidxd_device_info(arg);
 	case VFIO_DEVICE_GET_REGION_INFO:
-		return vidxd_region_info(v, arg);
 	case VFIO_DEVICE_GET_IRQ_INFO:
-		return vidxd_irq_info(arg);
+		return vidxd_info_ioctl(cmd, arg);
 	case VFIO_DEVICE_SET_IRQS:
 		return vidxd_set_irqs(v, arg);
 	case VFIO_DEVICE_RESET:
@@ -252,7 +271,6 @@ static int vidxd_init_dev(struct vfio_device *vdev)
 	xa_init(&v->pinned);
 	init_waitqueue_head(&v->transit_wq);
 	vidxd_errq_init(v);
-	vidxd_abort_init(v);
 	return 0;
 }
 
