@@ -87,8 +87,10 @@ static inline struct idxd_sf_dev *to_idxd_sf_dev(struct auxiliary_device *adev)
  *	the error code, the fault address...), for the consumer to show its
  *	user; valid during the call only, OVERFLOW always clear (later
  *	errors may be other SFs')
- * @stop: the WQ was taken down (an error on it, a device error or reset):
- *	descriptors written to the portal from now on are dropped
+ * @stop: the WQ was taken down (an error on it, a device error or reset),
+ *	or was down when the ops were set: descriptors written to the
+ *	portal are dropped, and each is an error the device logs for the
+ *	whole PF, so a consumer stops writing until @start
  * @start: the WQ takes descriptors again
  *
  * Called with the core's internal locks held: a callback must not call

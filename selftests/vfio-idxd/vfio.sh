@@ -42,7 +42,10 @@ P=$SF_P AUXDEV=$SF_DEV
 sf_up $SFNUM2
 P2=$SF_P AUXDEV2=$SF_DEV
 
-VIDXD_DEV=$AUXDEV VIDXD_DEV2=$AUXDEV2 VIDXD_PORT=$DL/$P ./vfio_idxd_test
+# the size of the SF's WQ as the device holds it
+VIDXD_SF_WQ_SIZE=$(wqcfg_size "$(cat /sys/bus/auxiliary/devices/$AUXDEV/wq)")
+VIDXD_DEV=$AUXDEV VIDXD_DEV2=$AUXDEV2 VIDXD_PORT=$DL/$P \
+	VIDXD_SF_WQ_SIZE=$VIDXD_SF_WQ_SIZE ./vfio_idxd_test
 rc=$?
 for p in $P $P2; do
 	set_state "$p" inactive >&2

@@ -166,6 +166,9 @@ void idxd_sf_set_ops(struct idxd_sf_dev *sfdev, const struct idxd_sf_ops *ops,
 	sf->ops_priv = priv;
 	/* a new consumer is a new use: no earlier error reaches it */
 	WRITE_ONCE(sf->wq->gen, sf->wq->gen + 1);
+	/* the WQ is down already: the consumer hears it as if now */
+	if (ops && ops->stop && sf->wq->state != IDXD_WQ_ENABLED)
+		ops->stop(sfdev, priv);
 	mutex_unlock(&sf->idxd->dev_lock);
 }
 EXPORT_SYMBOL_GPL(idxd_sf_set_ops);

@@ -5,8 +5,10 @@
  * What the stock idxd driver and QEMU's vfio-pci expect of a DSA: Intel
  * 8086:0b25 with the DSA class code, two 64-bit memory BARs (registers,
  * portals), a PCI Express capability (an integrated endpoint with FLR),
- * MSI-X with two vectors whose table and PBA live in BAR0, and a PASID
- * capability.  Writable bits are those of a write mask, so BAR sizing,
+ * MSI-X with two vectors whose table and PBA live in BAR0.  No PASID
+ * capability: the guest's descriptors carry no PASID (the SF's is the
+ * host's), so a guest may not think it has SVA, as vfio-pci hides it too.
+ * Writable bits are those of a write mask, so BAR sizing,
  * the command register and the capabilities' control fields behave as on
  * hardware while read-only fields ignore writes.
  */
@@ -18,8 +20,6 @@
 #define VIDXD_CLASS		0x088000	/* system peripheral, other */
 #define VIDXD_PCIE_CAP		0x40
 #define VIDXD_MSIX_CAP		0x80
-#define VIDXD_PASID_CAP		PCI_CFG_SPACE_SIZE
-#define VIDXD_PASID_WIDTH	20
 
 static void cfg_set16(u8 *cfg, u32 off, u16 val)
 {
@@ -77,12 +77,6 @@ static void vidxd_cfg_caps(u8 *cfg, u8 *wmask)
 	cfg_set32(cfg, msix + PCI_MSIX_PBA, VIDXD_MSIX_PBA_OFF);
 	cfg_set16(wmask, msix + PCI_MSIX_FLAGS, PCI_MSIX_FLAGS_ENABLE |
 		  PCI_MSIX_FLAGS_MASKALL);
-
-	cfg_set32(cfg, VIDXD_PASID_CAP, PCI_EXT_CAP_ID_PASID | (1 << 16));
-	cfg_set16(cfg, VIDXD_PASID_CAP + PCI_PASID_CAP, PCI_PASID_CAP_PRIV |
-		  (VIDXD_PASID_WIDTH << 8));
-	cfg_set16(wmask, VIDXD_PASID_CAP + PCI_PASID_CTRL,
-		  PCI_PASID_CTRL_ENABLE | PCI_PASID_CTRL_PRIV);
 }
 
 /* The function's power-on config space and what the guest may write. */
@@ -139,10 +133,19 @@ int vidxd_cfg_rw(struct vidxd *v, u32 off, void *buf, u32 len, bool write)
 
 		v->cfg[off + i] = (v->cfg[off + i] & ~mask) | (bytes[i] & mask);
 	}
-	if (vidxd_cfg_flr(v, off, len)) {
-		vidxd_wq_abort(v);
-		vidxd_cfg_reset(v);
-		vidxd_regs_reset(v);
-	}
+	if (vidxd_cfg_flr(v, off, len))
+		vidxd_function_reset(v);
 	return 0;
+}
+
+/*
+ * FLR, or VFIO_DEVICE_RESET: the function as at power-on; the device
+ * drops what the WQ holds, which stays usable.  With v->lock held.
+ */
+void vidxd_function_reset(struct vidxd *v)
+{
+	vidxd_wq_abort(v);
+	vidxd_cfg_reset(v);
+	vidxd_regs_reset(v);
+	v->portal.next = 0;
 }

@@ -63,8 +63,11 @@ int vidxd_dma_open(struct vidxd *v)
 			v->drain_iova, ret);
 		goto err_detach;
 	}
-	memset(v->dying, 0, sizeof(v->dying));
+	/* the container may call vidxd_dma_unmap() already */
+	mutex_lock(&v->dma_lock);
+	vidxd_unmap_reset(v);
 	v->domain = domain;
+	mutex_unlock(&v->dma_lock);
 	return 0;
 
 err_detach:
@@ -74,54 +77,40 @@ err_free:
 	return ret;
 }
 
-/*
- * Pins in transit: taken and not yet in the table, or erased from it and
- * not yet unpinned.  Type1 calls vidxd_dma_unmap() again while any page
- * of the range is pinned, and BUG()s after ten rounds, so the callback
- * waits for them (they need only the container's lock and dma_lock, not
- * the lock type1 calls it under).
- */
-static void vidxd_transit_begin(struct vidxd *v)
-{
-	atomic_inc(&v->transit);
-}
-
-static void vidxd_transit_end(struct vidxd *v)
-{
-	if (atomic_dec_and_test(&v->transit))
-		wake_up_all(&v->transit_wq);
-}
-
 #define VIDXD_LEAVING		XA_MARK_0	/* out of the domain, to unpin */
 
 /*
- * The user's pages in [@first, @last] leave the domain (IOTLB flushed),
- * then are unpinned.  vfio_pin_pages() and vfio_unpin_pages() take the
+ * The user's pages in [@first, @last] leave the domain (IOTLB flushed
+ * once for all), then are unpinned.  vfio_unpin_pages() takes the
  * container's lock, which type1 holds while it takes the lock it calls
- * vidxd_dma_unmap() under: no lock of ours is held across them.  Whoever
+ * vidxd_dma_unmap() under: dma_lock is not held across it.  Whoever
  * erases an entry unpins its page, so a page is unpinned once.
  */
 static void vidxd_dma_release(struct vidxd *v, unsigned long first,
 			      unsigned long last)
 {
+	struct iommu_iotlb_gather gather;
 	unsigned long index;
 	void *entry;
 
+	iommu_iotlb_gather_init(&gather);
 	mutex_lock(&v->dma_lock);
 	xa_for_each_range(&v->pinned, index, entry, first, last) {
 		if (v->domain)
-			iommu_unmap(v->domain, index << PAGE_SHIFT, PAGE_SIZE);
+			iommu_unmap_fast(v->domain, index << PAGE_SHIFT,
+					 PAGE_SIZE, &gather);
 		xa_set_mark(&v->pinned, index, VIDXD_LEAVING);
 	}
+	if (v->domain)
+		iommu_iotlb_sync(v->domain, &gather);
 	mutex_unlock(&v->dma_lock);
 	index = first;
 	while (xa_find(&v->pinned, &index, last, VIDXD_LEAVING)) {
-		vidxd_transit_begin(v);
 		if (xa_erase(&v->pinned, index))
 			vfio_unpin_pages(&v->vdev, index << PAGE_SHIFT, 1);
-		vidxd_transit_end(v);
 		if (index++ == last)
 			break;
+		cond_resched();
 	}
 }
 
@@ -143,69 +132,47 @@ void vidxd_dma_close(struct vidxd *v)
 }
 
 /*
- * A range the user is unmapping: no pin may enter it while type1 calls
- * vidxd_dma_unmap() for it.  The mark outlives the unmap by
- * VIDXD_DYING_MS (type1 removes the mapping right after the last round);
- * a page the user maps there again in that time faults until then.
- */
-#define VIDXD_DYING_MS		100
-
-static bool vidxd_dying(struct vidxd *v, unsigned long index)
-{
-	struct vidxd_dying *d;
-	unsigned int i;
-
-	for (i = 0; i < VIDXD_DYING; i++) {
-		d = &v->dying[i];
-		if (d->until && time_after(jiffies, d->until))
-			d->until = 0;
-		if (d->until && index >= d->first && index <= d->last)
-			return true;
-	}
-	return false;
-}
-
-/* With dma_lock held; with no free slot, the one ending first widens. */
-static void vidxd_dying_mark(struct vidxd *v, unsigned long first,
-			     unsigned long last)
-{
-	unsigned long until = jiffies + msecs_to_jiffies(VIDXD_DYING_MS) + 1;
-	struct vidxd_dying *d = &v->dying[0];
-	unsigned int i;
-
-	vidxd_dying(v, 0);	/* expire what is old */
-	for (i = 0; i < VIDXD_DYING; i++) {
-		if (!v->dying[i].until) {
-			d = &v->dying[i];
-			d->first = first;
-			d->last = last;
-			d->until = until;
-			return;
-		}
-		if (time_before(v->dying[i].until, d->until))
-			d = &v->dying[i];
-	}
-	d->first = min(d->first, first);
-	d->last = max(d->last, last);
-	d->until = until;
-}
-
-/*
  * Whether the page at @iova is in the domain (1), may be pinned (0), or
- * may not (-EFAULT: our drain record, a range being unmapped).  A page
- * that may be pinned is in transit from here.  With dma_lock held.
+ * may not (-EFAULT: our drain record, a page on its way out, a range
+ * type1 is releasing).  With dma_lock held.
  */
 static int vidxd_dma_pin_begin(struct vidxd *v, u64 iova)
 {
 	unsigned long index = iova >> PAGE_SHIFT;
 
-	if (xa_load(&v->pinned, index) &&
-	    !xa_get_mark(&v->pinned, index, VIDXD_LEAVING))
-		return 1;
-	if (iova == v->drain_iova || vidxd_dying(v, index))
+	if (xa_load(&v->pinned, index))
+		return xa_get_mark(&v->pinned, index, VIDXD_LEAVING) ?
+		       -EFAULT : 1;
+	if (iova == v->drain_iova)
 		return -EFAULT;
-	vidxd_transit_begin(v);
-	return 0;
+	return vidxd_unmap_gate(v, index, -1);
+}
+
+/*
+ * May the page at @iova be pinned: 0 (with the round count it was decided
+ * at in @seq), 1 if it is in the domain already, or -EFAULT.  A range
+ * type1 released is probed without dma_lock (vfio_dma_rw() takes the
+ * container's lock).
+ */
+static int vidxd_dma_may_pin(struct vidxd *v, u64 iova, unsigned long *seq)
+{
+	u8 byte;
+	bool mapped;
+	int ret;
+
+	mutex_lock(&v->dma_lock);
+	ret = vidxd_dma_pin_begin(v, iova);
+	*seq = v->unmap_seq;
+	mutex_unlock(&v->dma_lock);
+	if (ret != -EAGAIN)
+		return ret;
+	/* type1 says -EINVAL only where nothing is mapped */
+	mapped = vfio_dma_rw(&v->vdev, iova, &byte, 1, false) != -EINVAL;
+	mutex_lock(&v->dma_lock);
+	ret = vidxd_unmap_gate(v, iova >> PAGE_SHIFT, mapped);
+	*seq = v->unmap_seq;
+	mutex_unlock(&v->dma_lock);
+	return ret;
 }
 
 /*
@@ -218,11 +185,12 @@ static int vidxd_pin_as_mapped(struct vidxd *v, u64 iova, int *prot,
 {
 	int ret;
 
-	*prot = IOMMU_READ | IOMMU_WRITE;
-	ret = vfio_pin_pages(&v->vdev, iova, 1, *prot, page);
+	*prot = IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE;
+	ret = vfio_pin_pages(&v->vdev, iova, 1, IOMMU_READ | IOMMU_WRITE,
+			     page);
 	if (ret == -EPERM) {
-		*prot = IOMMU_READ;
-		ret = vfio_pin_pages(&v->vdev, iova, 1, *prot, page);
+		*prot = IOMMU_READ | IOMMU_CACHE;
+		ret = vfio_pin_pages(&v->vdev, iova, 1, IOMMU_READ, page);
 	}
 	if (ret != 1)
 		return ret < 0 ? ret : -EFAULT;
@@ -232,30 +200,25 @@ static int vidxd_pin_as_mapped(struct vidxd *v, u64 iova, int *prot,
 /* One page of the user's, pinned and mapped at its IOVA. */
 static int vidxd_dma_pin_page(struct vidxd *v, u64 iova)
 {
-	unsigned long index = iova >> PAGE_SHIFT;
+	unsigned long index = iova >> PAGE_SHIFT, seq;
 	struct page *page;
 	int ret, prot;
 
-	mutex_lock(&v->dma_lock);
-	ret = vidxd_dma_pin_begin(v, iova);
-	mutex_unlock(&v->dma_lock);
+	ret = vidxd_dma_may_pin(v, iova, &seq);
 	if (ret)
 		return ret < 0 ? ret : 0;
-
 	ret = vidxd_pin_as_mapped(v, iova, &prot, &page);
-	if (ret) {
-		vidxd_transit_end(v);
+	if (ret)
 		return ret;
-	}
 	mutex_lock(&v->dma_lock);
-	if (vidxd_dying(v, index) || !v->domain) {
+	if (vidxd_unmap_raced(v, index, seq) || !v->domain) {
 		ret = -EFAULT;
 	} else {
 		ret = iommu_map(v->domain, iova, page_to_phys(page), PAGE_SIZE,
-				prot, GFP_KERNEL);
+				prot, GFP_KERNEL_ACCOUNT);
 		if (!ret) {
 			ret = xa_err(xa_store(&v->pinned, index, page,
-					      GFP_KERNEL));
+					      GFP_KERNEL_ACCOUNT));
 			if (ret)
 				iommu_unmap(v->domain, iova, PAGE_SIZE);
 		}
@@ -263,7 +226,6 @@ static int vidxd_dma_pin_page(struct vidxd *v, u64 iova)
 	mutex_unlock(&v->dma_lock);
 	if (ret)
 		vfio_unpin_pages(&v->vdev, iova, 1);
-	vidxd_transit_end(v);
 	return ret;
 }
 
@@ -292,21 +254,25 @@ int vidxd_dma_pin(struct vidxd *v, u64 iova, u64 len)
 
 /*
  * The user unmaps [@iova, @iova + @length): the SF loses it at once, and
- * no pin of ours is left in transit when type1 looks again.
+ * it stays closed to pins while type1 may look again (unmap.c).  Called
+ * by type1 under its device list lock: nothing here waits for a pin.
  */
 void vidxd_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
 {
 	struct vidxd *v = to_vidxd(vdev);
 	unsigned long first = iova >> PAGE_SHIFT;
 	unsigned long last = (iova + length - 1) >> PAGE_SHIFT;
+	struct vidxd_dying *d;
 
 	if (!length)
 		return;
 	mutex_lock(&v->dma_lock);
-	vidxd_dying_mark(v, first, last);
+	d = vidxd_unmap_begin(v, first, last);
 	mutex_unlock(&v->dma_lock);
 	vidxd_dma_release(v, first, last);
-	wait_event(v->transit_wq, !atomic_read(&v->transit));
+	mutex_lock(&v->dma_lock);
+	vidxd_unmap_end(v, d);
+	mutex_unlock(&v->dma_lock);
 }
 
 #define VIDXD_DRAIN_MS		5000
@@ -328,9 +294,12 @@ void vidxd_wq_drain(struct vidxd *v)
 	};
 	unsigned long end = jiffies + msecs_to_jiffies(VIDXD_DRAIN_MS);
 
+	/* a WQ the core took down holds nothing: the device dropped it */
+	if (READ_ONCE(v->wq_down))
+		return;
 	WRITE_ONCE(cr->status, 0);
 	vidxd_portal_submit(v, &d);
-	while (!READ_ONCE(cr->status)) {
+	while (!READ_ONCE(cr->status) && !READ_ONCE(v->wq_down)) {
 		if (time_after(jiffies, end)) {
 			dev_warn(&v->vdev.device,
 				 "the WQ did not drain within %u ms: its work dropped\n",
@@ -342,7 +311,10 @@ void vidxd_wq_drain(struct vidxd *v)
 	}
 }
 
-/* A guest may abort 20 times a second; past that its aborts drain. */
+/*
+ * A user may have the PF reset the SF's WQ 20 times a second, counting
+ * opens; past that its aborts drain and its opens fail.
+ */
 #define VIDXD_ABORT_INTERVAL	HZ
 #define VIDXD_ABORT_BURST	20
 
@@ -351,6 +323,11 @@ void vidxd_abort_init(struct vidxd *v)
 	ratelimit_state_init(&v->abort_rs, VIDXD_ABORT_INTERVAL,
 			     VIDXD_ABORT_BURST);
 	ratelimit_set_flags(&v->abort_rs, RATELIMIT_MSG_ON_RELEASE);
+}
+
+bool vidxd_abort_allowed(struct vidxd *v)
+{
+	return __ratelimit(&v->abort_rs);
 }
 
 /*
@@ -362,7 +339,7 @@ void vidxd_abort_init(struct vidxd *v)
  */
 void vidxd_wq_abort(struct vidxd *v)
 {
-	if (__ratelimit(&v->abort_rs))
+	if (vidxd_abort_allowed(v))
 		idxd_sf_drop_work(v->sfdev);
 	else
 		vidxd_wq_drain(v);

@@ -165,11 +165,24 @@ static void vidxd_sf_error(struct idxd_sf_dev *sfdev, const u64 *swerr,
 	schedule_work(&q->work);
 }
 
+/*
+ * Down: the filter refuses what the guest writes as the device would
+ * (0x30), rather than have the PF log an error for each descriptor.
+ */
+static void vidxd_sf_stop(struct idxd_sf_dev *sfdev, void *priv)
+{
+	struct vidxd *v = priv;
+
+	WRITE_ONCE(v->wq_down, true);
+}
+
 /* Back, with the interrupt handle granted again: revoke the guest's. */
 static void vidxd_sf_start(struct idxd_sf_dev *sfdev, void *priv)
 {
 	struct vidxd *v = priv;
 	unsigned long flags;
+
+	WRITE_ONCE(v->wq_down, false);
 
 	spin_lock_irqsave(&v->errq.lock, flags);
 	v->errq.restarted = true;
@@ -178,10 +191,7 @@ static void vidxd_sf_start(struct idxd_sf_dev *sfdev, void *priv)
 }
 
 const struct idxd_sf_ops vidxd_sf_ops = {
-	/*
-	 * no stop: while the WQ is down the device drops its descriptors and
-	 * logs each, which the guest sees
-	 */
 	.error = vidxd_sf_error,
+	.stop = vidxd_sf_stop,
 	.start = vidxd_sf_start,
 };

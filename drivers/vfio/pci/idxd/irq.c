@@ -188,7 +188,7 @@ int vidxd_set_irqs(struct vidxd *v, unsigned long arg)
 
 /*
  * The subfunction is going away while a user holds the device: ask it
- * to let go, once a second or so as the VFIO core calls again.
+ * to let go, every 10 s as the VFIO core calls again.
  */
 void vidxd_request(struct vfio_device *vdev, unsigned int count)
 {
@@ -196,10 +196,8 @@ void vidxd_request(struct vfio_device *vdev, unsigned int count)
 
 	mutex_lock(&v->lock);
 	if (v->req_trigger) {
-		if (!(count % 10))
-			dev_info(&vdev->device,
-				 "asking the user to release the device (%u)\n",
-				 count);
+		dev_info(&vdev->device,
+			 "asking the user to release the device (%u)\n", count);
 		eventfd_signal(v->req_trigger);
 	} else if (!count) {
 		dev_notice(&vdev->device,

@@ -14,11 +14,20 @@
 #include <linux/pci.h>
 #include "vidxd.h"
 
+/*
+ * Open and close each cost the PF's command unit (the PASID attached, the
+ * WQ reset): they count against the guest's aborts.
+ */
 static int vidxd_open_device(struct vfio_device *vdev)
 {
 	struct vidxd *v = to_vidxd(vdev);
 	int ret;
 
+	if (!vidxd_abort_allowed(v)) {
+		dev_warn_ratelimited(&vdev->device,
+				     "opened too often: try again in a second\n");
+		return -EBUSY;
+	}
 	ret = vidxd_dma_open(v);
 	if (ret)
 		return ret;
@@ -31,8 +40,6 @@ static int vidxd_open_device(struct vfio_device *vdev)
 	vidxd_cfg_reset(v);
 	vidxd_regs_reset(v);
 	v->portal.next = 0;
-	/* each user starts with a whole burst of aborts */
-	vidxd_abort_init(v);
 	mutex_unlock(&v->lock);
 	idxd_sf_set_ops(v->sfdev, &vidxd_sf_ops, v);
 	return 0;
@@ -141,17 +148,10 @@ static int vidxd_info_ioctl(unsigned int cmd, unsigned long arg)
 	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
 }
 
-/*
- * VFIO_DEVICE_RESET: the function as after FLR; the device drops what the
- * WQ holds, which stays usable.
- */
 static int vidxd_reset(struct vidxd *v)
 {
 	mutex_lock(&v->lock);
-	vidxd_wq_abort(v);
-	vidxd_cfg_reset(v);
-	vidxd_regs_reset(v);
-	v->portal.next = 0;
+	vidxd_function_reset(v);
 	mutex_unlock(&v->lock);
 	return 0;
 }
@@ -269,8 +269,8 @@ static int vidxd_init_dev(struct vfio_device *vdev)
 	mutex_init(&v->lock);
 	mutex_init(&v->dma_lock);
 	xa_init(&v->pinned);
-	init_waitqueue_head(&v->transit_wq);
 	vidxd_errq_init(v);
+	vidxd_abort_init(v);
 	return 0;
 }
 
@@ -311,6 +311,12 @@ static int vidxd_probe(struct auxiliary_device *adev,
 	struct vidxd *v;
 	int ret;
 
+	if (sfdev->wq_size < 2) {
+		dev_err(&adev->dev,
+			"SF %u: a WQ of %u entries; a VFIO device needs 2 (one for its drains)\n",
+			sfdev->sfnum, sfdev->wq_size);
+		return -EINVAL;
+	}
 	v = vfio_alloc_device(vidxd, vdev, &adev->dev, &vidxd_ops);
 	if (IS_ERR(v))
 		return PTR_ERR(v);
@@ -324,8 +330,8 @@ static int vidxd_probe(struct auxiliary_device *adev,
 	}
 	auxiliary_set_drvdata(adev, v);
 	idxd_sf_set_attached(sfdev, true);
-	dev_info(&adev->dev, "SF %u: VFIO device, WQ of %u entries\n",
-		 sfdev->sfnum, sfdev->wq_size);
+	dev_info(&adev->dev, "SF %u: VFIO device, WQ of %u entries (%u the guest's)\n",
+		 sfdev->sfnum, sfdev->wq_size, vidxd_guest_wq_size(v));
 	return 0;
 }
 

@@ -32,6 +32,15 @@
 				 BIT_ULL(DSA_OPCODE_COPY_CRC) |		\
 				 BIT_ULL(DSA_OPCODE_CFLUSH))
 
+/*
+ * One entry of the SF's WQ is ours, for the DRAIN descriptor of the
+ * guest's drains: a guest that fills what it is given still drains.
+ */
+u32 vidxd_guest_wq_size(struct vidxd *v)
+{
+	return v->sfdev->wq_size - 1;
+}
+
 static void vidxd_caps_init(struct vidxd *v)
 {
 	struct idxd_sf_dev *sfdev = v->sfdev;
@@ -43,7 +52,7 @@ static void vidxd_caps_init(struct vidxd *v)
 	r->gencap.max_xfer_shift = ilog2(sfdev->max_xfer_size);
 	r->gencap.max_batch_shift = ilog2(sfdev->max_batch_size);
 	r->wqcap.bits = 0;
-	r->wqcap.total_wq_size = sfdev->wq_size;
+	r->wqcap.total_wq_size = vidxd_guest_wq_size(v);
 	r->wqcap.num_wqs = 1;
 	r->wqcap.dedicated_mode = 1;
 	r->wqcap.priority = 1;
@@ -73,7 +82,7 @@ static void vidxd_config_init(struct vidxd *v)
 	r->grpcfg.wqs[0] = BIT_ULL(0);
 	r->grpcfg.engines = BIT_ULL(0);
 	memset(&r->wqcfg, 0, sizeof(r->wqcfg));
-	r->wqcfg.wq_size = sfdev->wq_size;
+	r->wqcfg.wq_size = vidxd_guest_wq_size(v);
 	r->wqcfg.mode = IDXD_WQ_MODE_DEDICATED;
 	r->wqcfg.priority = 1;
 	r->wqcfg.max_xfer_shift = ilog2(sfdev->max_xfer_size);
@@ -158,7 +167,8 @@ static u32 vidxd_wq_mask_cmd(struct vidxd *v, enum idxd_cmd cmd, u32 operand)
 		return IDXD_CMDSTS_INVAL_WQIDX;
 	if (!vidxd_enabled(v))
 		return IDXD_CMDSTS_ERR_DEV_NOT_EN;
-	if (!operand)
+	/* a disabled WQ holds nothing: there is nothing to do */
+	if (!operand || v->regs.wqcfg.wq_state != IDXD_WQ_DEV_ENABLED)
 		return IDXD_CMDSTS_SUCCESS;
 	if (cmd == IDXD_CMD_DISABLE_WQ || cmd == IDXD_CMD_RESET_WQ)
 		v->regs.wqcfg.wq_state = IDXD_WQ_DEV_DISABLED;
@@ -216,6 +226,7 @@ static u32 vidxd_cmd_exec(struct vidxd *v, enum idxd_cmd cmd, u32 operand,
 	case IDXD_CMD_RESET_DEVICE:
 		vidxd_wq_abort(v);
 		vidxd_regs_reset(v);
+		v->portal.next = 0;
 		return IDXD_CMDSTS_SUCCESS;
 	case IDXD_CMD_ENABLE_WQ:
 		return vidxd_enable_wq(v, operand);
@@ -308,8 +319,12 @@ static void vidxd_write64(struct vidxd *v, u32 off, u64 val, u64 mask)
 
 	switch (off) {
 	case IDXD_GENCFG_OFFSET:
-		if ((mask & 0xffffffff) && !vidxd_enabled(v))
-			r->gencfg.bits = lo;
+		if (!(mask & 0xffffffff) || vidxd_enabled(v))
+			return;
+		/* a log enabled starts empty, wherever it is now */
+		if (((union gencfg_reg)lo).evl_en && !r->gencfg.evl_en)
+			r->evlsts.bits = 0;
+		r->gencfg.bits = lo;
 		return;
 	case IDXD_GENCTRL_OFFSET:
 		if (mask & 0xffffffff)

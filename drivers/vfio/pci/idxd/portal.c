@@ -22,6 +22,8 @@
 #include "vidxd.h"
 
 #define VIDXD_HANDLE_NONE	0xffff
+/* flags 16-23 name more addresses by opcode (a CRC seed to read...) */
+#define VIDXD_FLAGS_BY_OPCODE	0xff0000
 
 static void vidxd_buf(struct vidxd_buf *b, unsigned int *n, u64 addr,
 		      u64 len)
@@ -115,11 +117,12 @@ static bool vidxd_names_drain_page(struct vidxd *v, const struct vidxd_buf *b,
 
 /*
  * The status the device would give a descriptor the filter refuses, or
- * 0 if it may go: the device is enabled with its WQ; an operation the
- * guest's OPCAP offers (never BATCH); the record aligned, whether asked
- * for or not (upstream's cdev checks it always); a transfer within the
- * WQ's limit (checked before any page is pinned); nothing at our drain
- * record's page (as if it were not mapped).
+ * 0 if it may go: the device is enabled with its WQ (and the core has
+ * the SF's WQ up); an operation the guest's OPCAP offers (never BATCH);
+ * none of the flags that name further addresses; the record aligned,
+ * whether asked for or not (upstream's cdev checks it always); a transfer
+ * within the WQ's limit (checked before any page is pinned); nothing at
+ * our drain record's page (as if it were not mapped).
  */
 static u8 vidxd_filter(struct vidxd *v, const struct dsa_hw_desc *d,
 		       const struct vidxd_buf *b, unsigned int n)
@@ -127,10 +130,13 @@ static u8 vidxd_filter(struct vidxd *v, const struct dsa_hw_desc *d,
 	const u64 *opcap = v->regs.opcap;
 
 	if (v->regs.gensts.state != IDXD_DEVICE_STATE_ENABLED ||
-	    v->regs.wqcfg.wq_state != IDXD_WQ_DEV_ENABLED)
+	    v->regs.wqcfg.wq_state != IDXD_WQ_DEV_ENABLED ||
+	    READ_ONCE(v->wq_down))
 		return IDXD_SWERR_WQ_NOT_ENABLED;
 	if (!(opcap[d->opcode / 64] & BIT_ULL(d->opcode % 64)))
 		return DSA_COMP_BAD_OPCODE;
+	if (d->flags & VIDXD_FLAGS_BY_OPCODE)
+		return DSA_COMP_INVALID_FLAGS;
 	if (!IS_ALIGNED(d->completion_addr, DSA_COMP_RECORD_ALIGN))
 		return DSA_COMP_CRA_ALIGN;
 	if (n && d->opcode != DSA_OPCODE_NOOP &&

@@ -61,11 +61,13 @@ struct vidxd_regs {
 	bool handle_granted;	/* the guest holds the WQ's interrupt handle */
 };
 
-/* A range of IOVA pages the user is unmapping: no pin may enter it. */
-#define VIDXD_DYING		4
+/* A range of IOVA pages type1 asked us to release (unmap.c). */
+#define VIDXD_DYING		8
 struct vidxd_dying {
 	unsigned long first, last;
-	unsigned long until;	/* jiffies; 0: a free slot */
+	unsigned long ended;	/* jiffies the last round ended; 0 in one */
+	unsigned int rounds;	/* how often type1 asked; 0: a free slot */
+	bool merged;		/* holds several mappings */
 };
 
 /* Errors the core passed on, waiting for the guest's registers. */
@@ -105,19 +107,19 @@ struct vidxd_portal {
  * @msix_trigger: the user's eventfds for MSI-X vectors 0 and 1
  * @req_trigger: the user's eventfd for the request interrupt
  * @domain: the paging domain the SF's PASID translates through
- * @dma_lock: orders @pinned and @domain's mappings; taken before the
- *	VFIO container's lock (vfio_pin_pages())
+ * @dma_lock: orders @pinned and @domain's mappings; never held across a
+ *	call into the container (vfio_pin_pages(), vfio_dma_rw()...)
  * @pinned: the user's pages pinned and mapped in @domain, by IOVA page
- * @dying: the ranges being unmapped, under @dma_lock
- * @transit: pins taken and not yet in @pinned, or out of it and not yet
- *	unpinned
- * @transit_wq: where the unmap callback waits for @transit to fall to 0
+ * @dying: the ranges type1 asked us to release, under @dma_lock
+ * @unmap_seq: counts type1's rounds, under @dma_lock
  * @drain_page: where the device writes the record of our DRAIN
  *	descriptors, mapped in @domain at @drain_iova (no user page goes
  *	there)
  * @drain_iova: the top page of @domain's aperture
  * @errq: errors on the SF's WQ, for the guest
  * @abort_rs: how often the guest may have the PF reset the SF's WQ
+ * @wq_down: the core took the SF's WQ down (its stop op) and has not
+ *	brought it back; written under the core's locks
  */
 struct vidxd {
 	struct vfio_device vdev;
@@ -133,12 +135,12 @@ struct vidxd {
 	struct mutex dma_lock;		/* @domain's mappings, @dying */
 	struct xarray pinned;
 	struct vidxd_dying dying[VIDXD_DYING];
-	atomic_t transit;
-	wait_queue_head_t transit_wq;
+	unsigned long unmap_seq;
 	struct page *drain_page;
 	u64 drain_iova;
 	struct vidxd_err_queue errq;
 	struct ratelimit_state abort_rs;
+	bool wq_down;
 };
 
 static inline struct vidxd *to_vidxd(struct vfio_device *vdev)
@@ -149,10 +151,12 @@ static inline struct vidxd *to_vidxd(struct vfio_device *vdev)
 /* config.c */
 void vidxd_cfg_init(struct vidxd *v);
 void vidxd_cfg_reset(struct vidxd *v);
+void vidxd_function_reset(struct vidxd *v);
 int vidxd_cfg_rw(struct vidxd *v, u32 off, void *buf, u32 len, bool write);
 bool vidxd_msix_enabled(struct vidxd *v);
 
 /* mmio.c */
+u32 vidxd_guest_wq_size(struct vidxd *v);
 void vidxd_regs_init(struct vidxd *v);
 void vidxd_regs_reset(struct vidxd *v);
 int vidxd_mmio_rw(struct vidxd *v, u32 off, void *buf, u32 len, bool write);
@@ -180,8 +184,18 @@ int vidxd_dma_open(struct vidxd *v);
 int vidxd_dma_pin(struct vidxd *v, u64 iova, u64 len);
 void vidxd_wq_drain(struct vidxd *v);
 void vidxd_abort_init(struct vidxd *v);
+bool vidxd_abort_allowed(struct vidxd *v);
 void vidxd_wq_abort(struct vidxd *v);
 void vidxd_dma_close(struct vidxd *v);
 void vidxd_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length);
+
+/* unmap.c */
+struct vidxd_dying *vidxd_unmap_begin(struct vidxd *v, unsigned long first,
+				      unsigned long last);
+void vidxd_unmap_end(struct vidxd *v, struct vidxd_dying *d);
+int vidxd_unmap_gate(struct vidxd *v, unsigned long index, int probed);
+bool vidxd_unmap_raced(struct vidxd *v, unsigned long index,
+		       unsigned long seq);
+void vidxd_unmap_reset(struct vidxd *v);
 
 #endif /* _VIDXD_H_ */
