@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dsa-sf: one generic netlink socket speaking devlink.
+ */
+#ifndef DSA_SF_NL_H
+#define DSA_SF_NL_H
+
+#include <stdint.h>
+#include <libmnl/libmnl.h>
+
+struct nl {
+	struct mnl_socket *sock;
+	uint16_t family;		/* devlink's id, resolved at open */
+	uint32_t seq;
+	char *buf;			/* MNL_SOCKET_BUFFER_SIZE bytes */
+	char extack[256];		/* the kernel's message for the last error */
+};
+
+int nl_open(struct nl *nl);
+void nl_close(struct nl *nl);
+
+/* A devlink request of @cmd (@flags: NLM_F_DUMP, NLM_F_ACK...). */
+struct nlmsghdr *nl_request(struct nl *nl, uint8_t cmd, uint16_t flags);
+
+/* Sends @nlh, runs @cb on each reply; -errno, with nl->extack if any. */
+int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
+
+/* The attributes of a devlink message, indexed by type. */
+int nl_attrs(const struct nlmsghdr *nlh, const struct nlattr **tb);
+int nl_nested(const struct nlattr *attr, const struct nlattr **tb,
+	      unsigned int max);
+
+#endif

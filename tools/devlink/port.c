@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dsa-sf: devlink ports, as the kernel reports them, and the requests
+ * that add, delete and activate them.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/devlink.h>
+#include "port.h"
+
+static const char *const dl_flavours[] = {
+	[DEVLINK_PORT_FLAVOUR_PHYSICAL] = "physical",
+	[DEVLINK_PORT_FLAVOUR_CPU] = "cpu",
+	[DEVLINK_PORT_FLAVOUR_DSA] = "dsa",
+	[DEVLINK_PORT_FLAVOUR_PCI_PF] = "pcipf",
+	[DEVLINK_PORT_FLAVOUR_PCI_VF] = "pcivf",
+	[DEVLINK_PORT_FLAVOUR_VIRTUAL] = "virtual",
+	[DEVLINK_PORT_FLAVOUR_UNUSED] = "unused",
+	[DEVLINK_PORT_FLAVOUR_PCI_SF] = "pcisf",
+};
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+const char *dl_flavour_name(uint16_t flavour)
+{
+	if (flavour < ARRAY_SIZE(dl_flavours) && dl_flavours[flavour])
+		return dl_flavours[flavour];
+	return "unknown";
+}
+
+int dl_flavour_parse(const char *name, uint16_t *flavour)
+{
+	uint16_t i;
+
+	for (i = 0; i < ARRAY_SIZE(dl_flavours); i++) {
+		if (dl_flavours[i] && !strcmp(name, dl_flavours[i])) {
+			*flavour = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+const char *dl_state_name(uint8_t state)
+{
+	return state == DEVLINK_PORT_FN_STATE_ACTIVE ? "active" : "inactive";
+}
+
+const char *dl_opstate_name(uint8_t opstate)
+{
+	return opstate == DEVLINK_PORT_FN_OPSTATE_ATTACHED ? "attached" :
+							       "detached";
+}
+
+/* "BUS/NAME"; NAME may not hold another slash (devlink's own rule). */
+int dl_dev_parse(const char *handle, struct dl_dev *dev)
+{
+	const char *slash = strchr(handle, '/');
+	size_t bus_len;
+
+	if (!slash || slash == handle || !slash[1] || strchr(slash + 1, '/'))
+		return -EINVAL;
+	bus_len = slash - handle;
+	if (bus_len >= sizeof(dev->bus) || strlen(slash + 1) >= sizeof(dev->name))
+		return -EINVAL;
+	memcpy(dev->bus, handle, bus_len);
+	dev->bus[bus_len] = '\0';
+	strcpy(dev->name, slash + 1);
+	return 0;
+}
+
+/* A number of at most @max in @s, whole; -EINVAL or -ERANGE otherwise. */
+int parse_u32(const char *s, uint32_t max, uint32_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (*end)
+		return -EINVAL;
+	if (errno == ERANGE || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+/* "BUS/NAME/INDEX" */
+int dl_port_handle_parse(const char *handle, struct dl_dev *dev,
+			 uint32_t *index)
+{
+	const char *slash = strrchr(handle, '/');
+	char devh[sizeof(dev->bus) + sizeof(dev->name)];
+
+	if (!slash || (size_t)(slash - handle) >= sizeof(devh))
+		return -EINVAL;
+	memcpy(devh, handle, slash - handle);
+	devh[slash - handle] = '\0';
+	if (dl_dev_parse(devh, dev))
+		return -EINVAL;
+	return parse_u32(slash + 1, UINT32_MAX, index);
+}
+
+/*
+ * The PF number devlink wants with an SF: a PCI device's function, as
+ * the kernel's driver reads it (PCI_FUNC of "DDDD:BB:DD.F").
+ */
+int dl_pfnum(const struct dl_dev *dev, uint16_t *pfnum)
+{
+	unsigned int dom, bus, slot, fn;
+	char end;
+
+	if (strcmp(dev->bus, "pci") ||
+	    sscanf(dev->name, "%x:%x:%x.%x%c", &dom, &bus, &slot, &fn,
+		   &end) != 4 || fn > 7)
+		return -EINVAL;
+	*pfnum = fn;
+	return 0;
+}
+
+static void dl_put_dev(struct nlmsghdr *nlh, const struct dl_dev *dev)
+{
+	mnl_attr_put_strz(nlh, DEVLINK_ATTR_BUS_NAME, dev->bus);
+	mnl_attr_put_strz(nlh, DEVLINK_ATTR_DEV_NAME, dev->name);
+}
+
+static void dl_port_fn(const struct nlattr *attr, struct dl_port *port)
+{
+	const struct nlattr *tb[DEVLINK_PORT_FUNCTION_ATTR_MAX + 1];
+
+	if (nl_nested(attr, tb, DEVLINK_PORT_FUNCTION_ATTR_MAX) < 0)
+		return;
+	if (tb[DEVLINK_PORT_FN_ATTR_STATE]) {
+		port->has_fn = true;
+		port->state = mnl_attr_get_u8(tb[DEVLINK_PORT_FN_ATTR_STATE]);
+	}
+	if (tb[DEVLINK_PORT_FN_ATTR_OPSTATE])
+		port->opstate = mnl_attr_get_u8(tb[DEVLINK_PORT_FN_ATTR_OPSTATE]);
+}
+
+/* A port message into @port; -EBADMSG if it is not one. */
+static int dl_port_parse(const struct nlmsghdr *nlh, struct dl_port *port)
+{
+	const struct nlattr *tb[DEVLINK_ATTR_MAX + 1];
+
+	memset(port, 0, sizeof(*port));
+	if (nl_attrs(nlh, tb) < 0 || !tb[DEVLINK_ATTR_BUS_NAME] ||
+	    !tb[DEVLINK_ATTR_DEV_NAME] || !tb[DEVLINK_ATTR_PORT_INDEX])
+		return -EBADMSG;
+	snprintf(port->dev.bus, sizeof(port->dev.bus), "%s",
+		 mnl_attr_get_str(tb[DEVLINK_ATTR_BUS_NAME]));
+	snprintf(port->dev.name, sizeof(port->dev.name), "%s",
+		 mnl_attr_get_str(tb[DEVLINK_ATTR_DEV_NAME]));
+	port->index = mnl_attr_get_u32(tb[DEVLINK_ATTR_PORT_INDEX]);
+	if (tb[DEVLINK_ATTR_PORT_FLAVOUR])
+		port->flavour = mnl_attr_get_u16(tb[DEVLINK_ATTR_PORT_FLAVOUR]);
+	if (tb[DEVLINK_ATTR_PORT_PCI_PF_NUMBER])
+		port->pfnum = mnl_attr_get_u16(tb[DEVLINK_ATTR_PORT_PCI_PF_NUMBER]);
+	if (tb[DEVLINK_ATTR_PORT_PCI_SF_NUMBER]) {
+		port->has_sfnum = true;
+		port->sfnum = mnl_attr_get_u32(tb[DEVLINK_ATTR_PORT_PCI_SF_NUMBER]);
+	}
+	if (tb[DEVLINK_ATTR_PORT_FUNCTION])
+		dl_port_fn(tb[DEVLINK_ATTR_PORT_FUNCTION], port);
+	return 0;
+}
+
+struct dl_dump_data {
+	const struct dl_dev *dev;
+	dl_port_cb cb;
+	void *data;
+};
+
+static int dl_dump_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dl_dump_data *d = data;
+	struct dl_port port;
+
+	if (dl_port_parse(nlh, &port))
+		return MNL_CB_OK;
+	if (d->dev && (strcmp(port.dev.bus, d->dev->bus) ||
+		       strcmp(port.dev.name, d->dev->name)))
+		return MNL_CB_OK;
+	return d->cb(&port, d->data) ? MNL_CB_STOP : MNL_CB_OK;
+}
+
+/* Every port (of @dev, or of every device if NULL), in the kernel's order. */
+int dl_port_dump(struct nl *nl, const struct dl_dev *dev, dl_port_cb cb,
+		 void *data)
+{
+	struct dl_dump_data d = { dev, cb, data };
+	struct nlmsghdr *nlh;
+
+	nlh = nl_request(nl, DEVLINK_CMD_PORT_GET, NLM_F_DUMP);
+	return nl_talk(nl, nlh, dl_dump_cb, &d);
+}
+
+static int dl_one_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return dl_port_parse(nlh, data) ? MNL_CB_ERROR : MNL_CB_OK;
+}
+
+int dl_port_get(struct nl *nl, const struct dl_dev *dev, uint32_t index,
+		struct dl_port *port)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = nl_request(nl, DEVLINK_CMD_PORT_GET, 0);
+	dl_put_dev(nlh, dev);
+	mnl_attr_put_u32(nlh, DEVLINK_ATTR_PORT_INDEX, index);
+	return nl_talk(nl, nlh, dl_one_cb, port);
+}
+
+/* The kernel answers a new port with the port it made. */
+int dl_port_add(struct nl *nl, const struct dl_dev *dev, uint16_t flavour,
+		uint16_t pfnum, const uint32_t *sfnum, struct dl_port *port)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = nl_request(nl, DEVLINK_CMD_PORT_NEW, NLM_F_ACK);
+	dl_put_dev(nlh, dev);
+	mnl_attr_put_u16(nlh, DEVLINK_ATTR_PORT_FLAVOUR, flavour);
+	mnl_attr_put_u16(nlh, DEVLINK_ATTR_PORT_PCI_PF_NUMBER, pfnum);
+	if (sfnum)
+		mnl_attr_put_u32(nlh, DEVLINK_ATTR_PORT_PCI_SF_NUMBER, *sfnum);
+	memset(port, 0, sizeof(*port));
+	return nl_talk(nl, nlh, dl_one_cb, port);
+}
+
+int dl_port_del(struct nl *nl, const struct dl_dev *dev, uint32_t index)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = nl_request(nl, DEVLINK_CMD_PORT_DEL, NLM_F_ACK);
+	dl_put_dev(nlh, dev);
+	mnl_attr_put_u32(nlh, DEVLINK_ATTR_PORT_INDEX, index);
+	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+int dl_port_set_state(struct nl *nl, const struct dl_dev *dev,
+		      uint32_t index, uint8_t state)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *fn;
+
+	nlh = nl_request(nl, DEVLINK_CMD_PORT_SET, NLM_F_ACK);
+	dl_put_dev(nlh, dev);
+	mnl_attr_put_u32(nlh, DEVLINK_ATTR_PORT_INDEX, index);
+	fn = mnl_attr_nest_start(nlh, DEVLINK_ATTR_PORT_FUNCTION);
+	mnl_attr_put_u8(nlh, DEVLINK_PORT_FN_ATTR_STATE, state);
+	mnl_attr_nest_end(nlh, fn);
+	return nl_talk(nl, nlh, NULL, NULL);
+}

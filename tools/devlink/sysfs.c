@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dsa-sf: what sysfs says of an SF's auxiliary device (idxd.sf.<n>, a
+ * child of its PCI device, with sfnum, wq and pasid attributes), and
+ * binding it to a driver.
+ */
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include "sysfs.h"
+
+/* An integer attribute of the device; -1 if it cannot be read. */
+static int sf_attr_int(const char *dev, const char *attr)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	int v;
+
+	snprintf(path, sizeof(path), SF_AUX_DIR "/%s/%s", dev, attr);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+/* The last component of the link @dev/@link points at, or "". */
+static void sf_link_name(const char *dev, const char *link, char *out,
+			 size_t size)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+	ssize_t n;
+
+	out[0] = '\0';
+	snprintf(path, sizeof(path), SF_AUX_DIR "/%s/%s", dev, link);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return;
+	target[n] = '\0';
+	snprintf(out, size, "%s", basename(target));
+}
+
+/* The IOMMU group (a VFIO driver's /dev/vfio/<group>), or -1. */
+static int sf_group(const char *dev)
+{
+	char group[32];
+
+	sf_link_name(dev, "iommu_group", group, sizeof(group));
+	return group[0] ? atoi(group) : -1;
+}
+
+/* Whether idxd.sf.<n> @dev hangs off @pci (its parent's name). */
+static bool sf_aux_of(const char *dev, const char *pci)
+{
+	char path[PATH_MAX], real[PATH_MAX];
+
+	snprintf(path, sizeof(path), SF_AUX_DIR "/%s", dev);
+	if (!realpath(path, real))
+		return false;
+	return !strcmp(basename(dirname(real)), pci);
+}
+
+/*
+ * The auxiliary device of an SF port: 0 and @aux filled, or -ENOENT
+ * (the SF is inactive, or not ours).
+ */
+int sf_aux_find(const struct dl_port *port, struct sf_aux *aux)
+{
+	struct dirent *de;
+	DIR *d;
+	int ret = -ENOENT;
+
+	memset(aux, 0, sizeof(*aux));
+	aux->pasid = aux->wq = aux->group = -1;
+	if (!port->has_sfnum)
+		return -ENOENT;
+	d = opendir(SF_AUX_DIR);
+	if (!d)
+		return -ENOENT;
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, "idxd.sf.", 8) ||
+		    sf_attr_int(de->d_name, "sfnum") != (int)port->sfnum ||
+		    !sf_aux_of(de->d_name, port->dev.name))
+			continue;
+		snprintf(aux->name, sizeof(aux->name), "%s", de->d_name);
+		sf_link_name(aux->name, "driver", aux->driver,
+			     sizeof(aux->driver));
+		aux->pasid = sf_attr_int(aux->name, "pasid");
+		aux->wq = sf_attr_int(aux->name, "wq");
+		aux->group = sf_group(aux->name);
+		ret = 0;
+		break;
+	}
+	closedir(d);
+	return ret;
+}
+
+static int sf_write(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	if (n < 0) {
+		n = -errno;
+		close(fd);
+		return n;
+	}
+	close(fd);
+	return 0;
+}
+
+extern char **environ;
+
+static int sf_modprobe(const char *module)
+{
+	char *const argv[] = { "modprobe", "-q", (char *)module, NULL };
+	int status;
+	pid_t pid;
+
+	if (posix_spawnp(&pid, "modprobe", NULL, NULL, argv, environ))
+		return -1;
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status) ? -1 : 0;
+}
+
+/*
+ * @aux to @driver: unbound from another driver first; @module is loaded
+ * if the driver is not there.
+ */
+int sf_aux_bind(const struct sf_aux *aux, const char *driver,
+		const char *module)
+{
+	char path[PATH_MAX];
+	int ret;
+
+	if (!strcmp(aux->driver, driver))
+		return 0;
+	snprintf(path, sizeof(path), "/sys/bus/auxiliary/drivers/%s", driver);
+	if (access(path, F_OK) && sf_modprobe(module))
+		return -ENOENT;
+	if (aux->driver[0]) {
+		snprintf(path, sizeof(path),
+			 "/sys/bus/auxiliary/drivers/%s/unbind", aux->driver);
+		ret = sf_write(path, aux->name);
+		if (ret)
+			return ret;
+	}
+	snprintf(path, sizeof(path), "/sys/bus/auxiliary/drivers/%s/bind",
+		 driver);
+	ret = sf_write(path, aux->name);
+	/* loading the module may have bound it already */
+	return ret == -EBUSY ? 0 : ret;
+}
