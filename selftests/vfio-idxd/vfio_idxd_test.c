@@ -12,6 +12,8 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -502,38 +504,30 @@ TEST_F(vidxd, reopen)
 }
 
 /*
- * Each open and close costs the PF's command unit: a user may open 20
- * times a second, the 21st fails with EBUSY (skipped on a machine too
- * slow to open 21 times within a second); a second later it opens.
+ * Each close costs the PF's command unit: a user may open 20 times a
+ * second; the 21st open waits for the next second, and succeeds.
  */
-TEST_F(vidxd, open_rate_limited)
+TEST_F(vidxd, open_throttled)
 {
 	struct timespec t0, t1;
-	int i, fd = -1, failed = -1;
+	int i, fd;
 	long ms;
 
 	close(self->c.device);
 	self->c.device = -1;
 	sleep(1);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (i = 0; i < 21 && failed < 0; i++) {
+	for (i = 0; i < 21; i++) {
 		fd = ioctl(self->c.group, VFIO_GROUP_GET_DEVICE_FD, self->c.name);
-		if (fd < 0) {
-			ASSERT_EQ(EBUSY, errno) TH_LOG("open %d: %s", i + 1,
-						       strerror(errno));
-			failed = i;
-		} else {
-			close(fd);
-		}
+		ASSERT_LE(0, fd) TH_LOG("open %d: %s", i + 1, strerror(errno));
+		close(fd);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
-	if (ms >= 1000)
-		SKIP(return, "21 opens took %ld ms", ms);
-	ASSERT_EQ(20, failed) TH_LOG("the 21st open within a second fails");
+	TH_LOG("21 opens took %ld ms", ms);
+	ASSERT_LE(900, ms) TH_LOG("21 opens within a second");
 	sleep(1);
 	self->c.device = open_device(_metadata, &self->c);
-	sleep(1);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1299,6 +1293,94 @@ TEST_F(wq, two_tenants)
 	ctx_close(&other);
 	munmap(ob.mem, (2 * NBUF + 1) * PAGE);
 	munmap(lone_va, PAGE);
+}
+
+/*
+ * Pins against unmaps: one thread maps and unmaps pages over and over
+ * while descriptors name them, on one CPU, the submitter at SCHED_IDLE
+ * so the unmapper preempts it mid-pin.  Type1 must never find a page
+ * still pinned round after round (it BUG()s after ten): the host lives,
+ * each descriptor either copies or faults, and the WQ works after.
+ */
+#define RACE_PAGES	16
+#define RACE_IOVA	(IOVA_BASE + 0x400000)
+#define RACE_SECONDS	3
+
+struct race {
+	int container;
+	uint8_t *mem;
+	volatile bool stop;
+	unsigned long maps;
+};
+
+static void *race_unmapper(void *arg)
+{
+	struct vfio_iommu_type1_dma_unmap unmap = { .argsz = sizeof(unmap) };
+	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
+	struct race *r = arg;
+	unsigned int i = 0;
+
+	map.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
+	map.size = unmap.size = PAGE;
+	while (!r->stop) {
+		i = (i + 7) % RACE_PAGES;
+		map.vaddr = (uintptr_t)r->mem + i * PAGE;
+		map.iova = unmap.iova = RACE_IOVA + i * PAGE;
+		if (!ioctl(r->container, VFIO_IOMMU_MAP_DMA, &map)) {
+			usleep(rand() % 200);
+			ioctl(r->container, VFIO_IOMMU_UNMAP_DMA, &unmap);
+			r->maps++;
+		}
+	}
+	return NULL;
+}
+
+TEST_F(wq, pin_unmap_race)
+{
+	struct sched_param idle = { 0 };
+	struct race r = { .container = self->c.container };
+	volatile struct dsa_completion_record *cr = cr_va(&self->b, 0);
+	unsigned long copied = 0, faulted = 0, other = 0;
+	struct dsa_hw_desc d;
+	cpu_set_t cpu0;
+	pthread_t t;
+	time_t end;
+	uint8_t st;
+
+	r.mem = mmap(NULL, RACE_PAGES * PAGE, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	ASSERT_NE(MAP_FAILED, r.mem);
+	CPU_ZERO(&cpu0);
+	CPU_SET(0, &cpu0);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(cpu0), &cpu0));
+	ASSERT_EQ(0, pthread_create(&t, NULL, race_unmapper, &r));
+	ASSERT_EQ(0, sched_setscheduler(0, SCHED_IDLE, &idle));
+	for (end = time(NULL) + RACE_SECONDS; time(NULL) < end;) {
+		cr->status = 0;
+		desc_init(&d, DSA_OPCODE_MEMMOVE, 0, self->handle);
+		d.src_addr = RACE_IOVA + (rand() % RACE_PAGES) * PAGE;
+		d.dst_addr = buf_iova(B_DST);
+		d.xfer_size = 64;
+		if (!submit64(&self->c, &d))
+			break;
+		st = cr_wait(cr) & 0x7f;
+		if (st == DSA_COMP_SUCCESS)
+			copied++;
+		else if (st == DSA_COMP_PAGE_FAULT_NOBOF)
+			faulted++;
+		else
+			other++;
+	}
+	r.stop = true;
+	pthread_join(t, NULL);
+	ASSERT_EQ(0, sched_setscheduler(0, SCHED_OTHER, &idle));
+	TH_LOG("%lu maps; %lu copied, %lu faulted, %lu other", r.maps, copied,
+	       faulted, other);
+	ASSERT_EQ(0, other) TH_LOG("a descriptor neither copied nor faulted");
+	ASSERT_LT(0, copied + faulted);
+	ASSERT_LT(0, r.maps);
+	munmap(r.mem, RACE_PAGES * PAGE);
+	COPY_PAGE(1);
 }
 
 /*

@@ -34,7 +34,8 @@ static int vidxd_drain_page_map(struct vidxd *v, struct iommu_domain *domain)
 		return -ENOMEM;
 	v->drain_iova = domain->geometry.aperture_end & PAGE_MASK;
 	ret = iommu_map(domain, v->drain_iova, page_to_phys(v->drain_page),
-			PAGE_SIZE, IOMMU_READ | IOMMU_WRITE, GFP_KERNEL);
+			PAGE_SIZE, IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE,
+			GFP_KERNEL);
 	if (ret) {
 		__free_page(v->drain_page);
 		v->drain_page = NULL;
@@ -65,7 +66,6 @@ int vidxd_dma_open(struct vidxd *v)
 	}
 	/* the container may call vidxd_dma_unmap() already */
 	mutex_lock(&v->dma_lock);
-	vidxd_unmap_reset(v);
 	v->domain = domain;
 	mutex_unlock(&v->dma_lock);
 	return 0;
@@ -78,10 +78,20 @@ err_free:
 }
 
 #define VIDXD_LEAVING		XA_MARK_0	/* out of the domain, to unpin */
+#define VIDXD_RELEASE_BATCH	512
+
+/* What was unmapped is out of the IOTLB; with dma_lock held. */
+static void vidxd_dma_sync(struct vidxd *v, struct iommu_iotlb_gather *gather)
+{
+	if (v->domain && gather->pgsize)
+		iommu_iotlb_sync(v->domain, gather);
+	iommu_iotlb_gather_init(gather);
+}
 
 /*
- * The user's pages in [@first, @last] leave the domain (IOTLB flushed
- * once for all), then are unpinned.  vfio_unpin_pages() takes the
+ * The user's pages in [@first, @last] leave the domain (the IOTLB flushed
+ * per run of pages, and at least every VIDXD_RELEASE_BATCH), then are
+ * unpinned.  vfio_unpin_pages() takes the
  * container's lock, which type1 holds while it takes the lock it calls
  * vidxd_dma_unmap() under: dma_lock is not held across it.  Whoever
  * erases an entry unpins its page, so a page is unpinned once.
@@ -90,7 +100,7 @@ static void vidxd_dma_release(struct vidxd *v, unsigned long first,
 			      unsigned long last)
 {
 	struct iommu_iotlb_gather gather;
-	unsigned long index;
+	unsigned long index, n = 0;
 	void *entry;
 
 	iommu_iotlb_gather_init(&gather);
@@ -100,9 +110,15 @@ static void vidxd_dma_release(struct vidxd *v, unsigned long first,
 			iommu_unmap_fast(v->domain, index << PAGE_SHIFT,
 					 PAGE_SIZE, &gather);
 		xa_set_mark(&v->pinned, index, VIDXD_LEAVING);
+		/* a marked page is refused: the lock may go for a while */
+		if (++n % VIDXD_RELEASE_BATCH == 0) {
+			vidxd_dma_sync(v, &gather);
+			mutex_unlock(&v->dma_lock);
+			cond_resched();
+			mutex_lock(&v->dma_lock);
+		}
 	}
-	if (v->domain)
-		iommu_iotlb_sync(v->domain, &gather);
+	vidxd_dma_sync(v, &gather);
 	mutex_unlock(&v->dma_lock);
 	index = first;
 	while (xa_find(&v->pinned, &index, last, VIDXD_LEAVING)) {
@@ -149,28 +165,43 @@ static int vidxd_dma_pin_begin(struct vidxd *v, u64 iova)
 }
 
 /*
+ * Whether the user maps anything at @iova, without pinning it: type1
+ * says -EINVAL (iommufd -ENOENT) only where nothing is.  It reads a byte
+ * of the user's memory (of the user's own device, for a mapping of
+ * one).
+ */
+static bool vidxd_user_maps(struct vidxd *v, u64 iova)
+{
+	int ret;
+	u8 byte;
+
+	ret = vfio_dma_rw(&v->vdev, iova, &byte, 1, false);
+	return ret != -EINVAL && ret != -ENOENT;
+}
+
+/*
  * May the page at @iova be pinned: 0 (with the round count it was decided
- * at in @seq), 1 if it is in the domain already, or -EFAULT.  A range
- * type1 released is probed without dma_lock (vfio_dma_rw() takes the
- * container's lock).
+ * at in @seq, and the pin under way from here), 1 if it is in the domain
+ * already, or -EFAULT.  A range type1 released is probed without
+ * dma_lock (vfio_dma_rw() takes the container's lock).
  */
 static int vidxd_dma_may_pin(struct vidxd *v, u64 iova, unsigned long *seq)
 {
-	u8 byte;
+	unsigned long index = iova >> PAGE_SHIFT;
 	bool mapped;
 	int ret;
 
 	mutex_lock(&v->dma_lock);
 	ret = vidxd_dma_pin_begin(v, iova);
+	if (ret == -EAGAIN) {
+		mutex_unlock(&v->dma_lock);
+		mapped = vidxd_user_maps(v, iova);
+		mutex_lock(&v->dma_lock);
+		ret = vidxd_unmap_gate(v, index, mapped);
+	}
 	*seq = v->unmap_seq;
-	mutex_unlock(&v->dma_lock);
-	if (ret != -EAGAIN)
-		return ret;
-	/* type1 says -EINVAL only where nothing is mapped */
-	mapped = vfio_dma_rw(&v->vdev, iova, &byte, 1, false) != -EINVAL;
-	mutex_lock(&v->dma_lock);
-	ret = vidxd_unmap_gate(v, iova >> PAGE_SHIFT, mapped);
-	*seq = v->unmap_seq;
+	if (!ret)
+		vidxd_transit_set(v, index);
 	mutex_unlock(&v->dma_lock);
 	return ret;
 }
@@ -208,8 +239,10 @@ static int vidxd_dma_pin_page(struct vidxd *v, u64 iova)
 	if (ret)
 		return ret < 0 ? ret : 0;
 	ret = vidxd_pin_as_mapped(v, iova, &prot, &page);
-	if (ret)
+	if (ret) {
+		vidxd_transit_clear(v);
 		return ret;
+	}
 	mutex_lock(&v->dma_lock);
 	if (vidxd_unmap_raced(v, index, seq) || !v->domain) {
 		ret = -EFAULT;
@@ -226,6 +259,7 @@ static int vidxd_dma_pin_page(struct vidxd *v, u64 iova)
 	mutex_unlock(&v->dma_lock);
 	if (ret)
 		vfio_unpin_pages(&v->vdev, iova, 1);
+	vidxd_transit_clear(v);
 	return ret;
 }
 
@@ -255,7 +289,8 @@ int vidxd_dma_pin(struct vidxd *v, u64 iova, u64 len)
 /*
  * The user unmaps [@iova, @iova + @length): the SF loses it at once, and
  * it stays closed to pins while type1 may look again (unmap.c).  Called
- * by type1 under its device list lock: nothing here waits for a pin.
+ * by type1 under its device list lock: the one pin under way in the
+ * range is waited for, a second at most.
  */
 void vidxd_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
 {
@@ -270,6 +305,7 @@ void vidxd_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
 	d = vidxd_unmap_begin(v, first, last);
 	mutex_unlock(&v->dma_lock);
 	vidxd_dma_release(v, first, last);
+	vidxd_transit_wait(v, first, last);
 	mutex_lock(&v->dma_lock);
 	vidxd_unmap_end(v, d);
 	mutex_unlock(&v->dma_lock);
@@ -293,13 +329,13 @@ void vidxd_wq_drain(struct vidxd *v)
 		.completion_addr = v->drain_iova,
 	};
 	unsigned long end = jiffies + msecs_to_jiffies(VIDXD_DRAIN_MS);
+	int stops = atomic_read(&v->stops);
 
 	/* a WQ the core took down holds nothing: the device dropped it */
-	if (READ_ONCE(v->wq_down))
-		return;
 	WRITE_ONCE(cr->status, 0);
-	vidxd_portal_submit(v, &d);
-	while (!READ_ONCE(cr->status) && !READ_ONCE(v->wq_down)) {
+	if (!vidxd_portal_submit(v, &d))
+		return;
+	while (!READ_ONCE(cr->status) && atomic_read(&v->stops) == stops) {
 		if (time_after(jiffies, end)) {
 			dev_warn(&v->vdev.device,
 				 "the WQ did not drain within %u ms: its work dropped\n",

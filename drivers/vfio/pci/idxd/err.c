@@ -173,7 +173,10 @@ static void vidxd_sf_stop(struct idxd_sf_dev *sfdev, void *priv)
 {
 	struct vidxd *v = priv;
 
+	spin_lock(&v->submit_lock);
 	WRITE_ONCE(v->wq_down, true);
+	spin_unlock(&v->submit_lock);
+	atomic_inc(&v->stops);
 }
 
 /* Back, with the interrupt handle granted again: revoke the guest's. */

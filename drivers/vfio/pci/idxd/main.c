@@ -11,23 +11,36 @@
 
 #include <linux/auxiliary_bus.h>
 #include <linux/module.h>
+#include <linux/delay.h>
 #include <linux/pci.h>
 #include "vidxd.h"
 
 /*
- * Open and close each cost the PF's command unit (the PASID attached, the
- * WQ reset): they count against the guest's aborts.
+ * A close costs the PF's command unit (RESET_WQ and ENABLE_WQ, for the
+ * WQ to drop the user's work): opens count against the guest's aborts,
+ * and one past the budget waits for it (a second at most).
  */
+static int vidxd_open_throttle(struct vidxd *v)
+{
+	unsigned int waited;
+
+	for (waited = 0; !vidxd_abort_allowed(v); waited += 50) {
+		if (waited >= MSEC_PER_SEC)
+			return -EBUSY;
+		if (msleep_interruptible(50))
+			return -EINTR;
+	}
+	return 0;
+}
+
 static int vidxd_open_device(struct vfio_device *vdev)
 {
 	struct vidxd *v = to_vidxd(vdev);
 	int ret;
 
-	if (!vidxd_abort_allowed(v)) {
-		dev_warn_ratelimited(&vdev->device,
-				     "opened too often: try again in a second\n");
-		return -EBUSY;
-	}
+	ret = vidxd_open_throttle(v);
+	if (ret)
+		return ret;
 	ret = vidxd_dma_open(v);
 	if (ret)
 		return ret;
@@ -41,6 +54,8 @@ static int vidxd_open_device(struct vfio_device *vdev)
 	vidxd_regs_reset(v);
 	v->portal.next = 0;
 	mutex_unlock(&v->lock);
+	/* up unless the core says otherwise, now or later: no op runs yet */
+	WRITE_ONCE(v->wq_down, false);
 	idxd_sf_set_ops(v->sfdev, &vidxd_sf_ops, v);
 	return 0;
 }
@@ -269,6 +284,8 @@ static int vidxd_init_dev(struct vfio_device *vdev)
 	mutex_init(&v->lock);
 	mutex_init(&v->dma_lock);
 	xa_init(&v->pinned);
+	init_waitqueue_head(&v->transit_wq);
+	spin_lock_init(&v->submit_lock);
 	vidxd_errq_init(v);
 	vidxd_abort_init(v);
 	return 0;

@@ -78,15 +78,28 @@ static void vidxd_partial(struct vidxd *v)
 	vidxd_guest_error(v, err);
 }
 
-/* One descriptor to the SF's portal, as silicon wants it. */
-void vidxd_portal_submit(struct vidxd *v, const struct dsa_hw_desc *d)
+/*
+ * One descriptor to the SF's portal, as silicon wants it, unless the core
+ * has the SF's WQ down (false): the core's stop op takes submit_lock, so
+ * none is written after it returns.
+ */
+bool vidxd_portal_submit(struct vidxd *v, const struct dsa_hw_desc *d)
 {
-	/* the descriptor and what it names before the device reads them */
-	wmb();
-	if (boot_cpu_has(X86_FEATURE_MOVDIR64B))
-		movdir64b_io(v->sfdev->portal, d);
-	else
-		__iowrite64_copy(v->sfdev->portal, d, sizeof(*d) / sizeof(u64));
+	bool up;
+
+	spin_lock(&v->submit_lock);
+	up = !v->wq_down;
+	if (up) {
+		/* the descriptor and what it names before the device reads them */
+		wmb();
+		if (boot_cpu_has(X86_FEATURE_MOVDIR64B))
+			movdir64b_io(v->sfdev->portal, d);
+		else
+			__iowrite64_copy(v->sfdev->portal, d,
+					 sizeof(*d) / sizeof(u64));
+	}
+	spin_unlock(&v->submit_lock);
+	return up;
 }
 
 /* The guest's error for a descriptor it may not submit. */
@@ -167,7 +180,9 @@ static void vidxd_submit(struct vidxd *v, struct dsa_hw_desc *d)
 	for (i = 0; i < n; i++)
 		if (b[i].len)
 			vidxd_dma_pin(v, b[i].addr, b[i].len);
-	vidxd_portal_submit(v, d);
+	/* taken down while the pages were pinned: refused as the filter would */
+	if (!vidxd_portal_submit(v, d))
+		vidxd_refuse(v, d, IDXD_SWERR_WQ_NOT_ENABLED);
 }
 
 /*

@@ -5,25 +5,30 @@
  *
  * Type1 calls vidxd_dma_unmap() while any page of a mapping is pinned,
  * with its own lock dropped; when we return it looks again and calls
- * again if a pin got in meanwhile, BUG()ing after ten rounds in a row.
- * Once no page is pinned it removes the mapping, and vfio_pin_pages()
- * fails there until the user maps again.  We cannot wait for type1 (it
- * calls us under a lock its own paths take after the one a pin needs), so
- * pins are kept out instead:
+ * again at once if a page is still pinned, BUG()ing after ten rounds in a
+ * row.  Once no page is pinned it removes the mapping, and
+ * vfio_pin_pages() fails there until the user maps again.  So:
  *
- *  - while the range is released and for VIDXD_DYING_MS after: no pin;
+ *  - the one pin under way (pins are serialized by v->lock) is recorded
+ *    before vfio_pin_pages() and cleared once it is in the table or
+ *    unpinned again; the callback waits for it if it is in the range (a
+ *    second at most: the pin may be stuck behind a third thread that
+ *    holds the container's lock and waits for the callback's);
+ *  - a range is closed to new pins while it is released and for
+ *    VIDXD_DYING_MS after (type1 looks again at once);
  *  - then a pin first probes its address with vfio_dma_rw(), which pins
  *    nothing.  Nothing mapped there: the old mapping is gone, and what the
  *    user maps there later is new, so the pin goes ahead and the range is
  *    forgotten;
  *  - something mapped there is taken to be a new mapping, unless type1
- *    asked twice within VIDXD_STICKY_MS: then the range stays closed while
- *    anything maps there, for VIDXD_STICKY_MS after the last round.
+ *    came back for the range within VIDXD_DYING_MS of a round, a retry:
+ *    then it stays closed while anything maps there, for VIDXD_STICKY_MS.
  *
- * Pins are serialized by v->lock, so a round adds at most one more (the
- * pin under way); a third round needs type1 kept from its lock for
- * VIDXD_STICKY_MS, and every two more as long again.  Everything here is
- * under dma_lock.
+ * A retry needs a pin to get in between two of type1's looks, which the
+ * above leaves to type1 being kept from its own lock past VIDXD_DYING_MS
+ * (a user can hold it, with a huge MAP_DMA); a third round, to that
+ * happening again VIDXD_STICKY_MS later.  That is a matter of time, not a
+ * guarantee.  Everything here is under dma_lock but the transit record.
  */
 
 #include <linux/jiffies.h>
@@ -55,8 +60,8 @@ static void vidxd_dying_expire(struct vidxd *v)
 
 /*
  * The slot for [@first, @last]: the one it overlaps, else a free one,
- * else the one that ended first takes it in too (a merged range is
- * closed as long as a range asked for twice).
+ * else the one whose last round ended first (its range forgotten:
+ * unless it is recent, then the two merge).
  */
 static struct vidxd_dying *vidxd_dying_slot(struct vidxd *v,
 					    unsigned long first,
@@ -76,11 +81,19 @@ static struct vidxd_dying *vidxd_dying_slot(struct vidxd *v,
 	}
 	if (free)
 		return free;
+	if (!vidxd_dying_within(oldest, VIDXD_DYING_MS)) {
+		oldest->rounds = 0;
+		return oldest;
+	}
 	oldest->merged = true;
 	return oldest;
 }
 
-/* Type1 asks us to release [@first, @last]: it is closed to pins. */
+/*
+ * Type1 asks us to release [@first, @last]: it is closed to pins.  It
+ * counts as a retry only if type1 comes back at once (a merged range
+ * never counts one).
+ */
 struct vidxd_dying *vidxd_unmap_begin(struct vidxd *v, unsigned long first,
 				      unsigned long last)
 {
@@ -88,15 +101,18 @@ struct vidxd_dying *vidxd_unmap_begin(struct vidxd *v, unsigned long first,
 
 	vidxd_dying_expire(v);
 	d = vidxd_dying_slot(v, first, last);
-	if (d->rounds) {
-		d->first = min(d->first, first);
-		d->last = max(d->last, last);
-	} else {
+	if (!d->rounds) {
 		d->first = first;
 		d->last = last;
 		d->merged = false;
+		d->rounds = 1;
+	} else {
+		if (!d->merged && d->first == first && d->last == last &&
+		    vidxd_dying_within(d, VIDXD_DYING_MS))
+			d->rounds++;
+		d->first = min(d->first, first);
+		d->last = max(d->last, last);
 	}
-	d->rounds++;
 	d->ended = 0;
 	v->unmap_seq++;
 	return d;
@@ -160,7 +176,35 @@ bool vidxd_unmap_raced(struct vidxd *v, unsigned long index,
 	return false;
 }
 
-void vidxd_unmap_reset(struct vidxd *v)
+/*
+ * The pin under way: from the gate's yes until it is in the table or
+ * unpinned again.  Lock-free, for the callback's wait condition.
+ */
+void vidxd_transit_set(struct vidxd *v, unsigned long index)
 {
-	memset(v->dying, 0, sizeof(v->dying));
+	atomic_long_set(&v->transit, index + 1);
+}
+
+void vidxd_transit_clear(struct vidxd *v)
+{
+	atomic_long_set(&v->transit, 0);
+	wake_up_all(&v->transit_wq);
+}
+
+static bool vidxd_transit_out(struct vidxd *v, unsigned long first,
+			      unsigned long last)
+{
+	unsigned long t = atomic_long_read(&v->transit);
+
+	return !t || t - 1 < first || t - 1 > last;
+}
+
+/* No pin under way in [@first, @last], or a second has passed. */
+void vidxd_transit_wait(struct vidxd *v, unsigned long first,
+			unsigned long last)
+{
+	if (!wait_event_timeout(v->transit_wq,
+				vidxd_transit_out(v, first, last), HZ))
+		dev_warn_ratelimited(&v->vdev.device,
+				     "a pin stayed under way through an unmap\n");
 }

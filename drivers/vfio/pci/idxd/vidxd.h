@@ -62,7 +62,7 @@ struct vidxd_regs {
 };
 
 /* A range of IOVA pages type1 asked us to release (unmap.c). */
-#define VIDXD_DYING		8
+#define VIDXD_DYING		64
 struct vidxd_dying {
 	unsigned long first, last;
 	unsigned long ended;	/* jiffies the last round ended; 0 in one */
@@ -112,14 +112,18 @@ struct vidxd_portal {
  * @pinned: the user's pages pinned and mapped in @domain, by IOVA page
  * @dying: the ranges type1 asked us to release, under @dma_lock
  * @unmap_seq: counts type1's rounds, under @dma_lock
+ * @transit: the IOVA page of the pin under way, plus 1; 0: none
+ * @transit_wq: where the unmap callback waits for it
  * @drain_page: where the device writes the record of our DRAIN
  *	descriptors, mapped in @domain at @drain_iova (no user page goes
  *	there)
  * @drain_iova: the top page of @domain's aperture
  * @errq: errors on the SF's WQ, for the guest
  * @abort_rs: how often the guest may have the PF reset the SF's WQ
+ * @submit_lock: orders @wq_down against portal writes
  * @wq_down: the core took the SF's WQ down (its stop op) and has not
- *	brought it back; written under the core's locks
+ *	brought it back
+ * @stops: counts the core's stop ops, for a drain to see one
  */
 struct vidxd {
 	struct vfio_device vdev;
@@ -136,11 +140,15 @@ struct vidxd {
 	struct xarray pinned;
 	struct vidxd_dying dying[VIDXD_DYING];
 	unsigned long unmap_seq;
+	atomic_long_t transit;
+	wait_queue_head_t transit_wq;
 	struct page *drain_page;
 	u64 drain_iova;
 	struct vidxd_err_queue errq;
 	struct ratelimit_state abort_rs;
+	spinlock_t submit_lock;		/* @wq_down vs the portal */
 	bool wq_down;
+	atomic_t stops;
 };
 
 static inline struct vidxd *to_vidxd(struct vfio_device *vdev)
@@ -170,7 +178,7 @@ void vidxd_handle_revoke(struct vidxd *v);
 
 /* portal.c */
 int vidxd_portal_write(struct vidxd *v, u32 off, const void *buf, u32 len);
-void vidxd_portal_submit(struct vidxd *v, const struct dsa_hw_desc *d);
+bool vidxd_portal_submit(struct vidxd *v, const struct dsa_hw_desc *d);
 
 /* irq.c */
 int vidxd_set_irqs(struct vidxd *v, unsigned long arg);
@@ -196,6 +204,9 @@ void vidxd_unmap_end(struct vidxd *v, struct vidxd_dying *d);
 int vidxd_unmap_gate(struct vidxd *v, unsigned long index, int probed);
 bool vidxd_unmap_raced(struct vidxd *v, unsigned long index,
 		       unsigned long seq);
-void vidxd_unmap_reset(struct vidxd *v);
+void vidxd_transit_set(struct vidxd *v, unsigned long index);
+void vidxd_transit_clear(struct vidxd *v);
+void vidxd_transit_wait(struct vidxd *v, unsigned long first,
+			unsigned long last);
 
 #endif /* _VIDXD_H_ */
