@@ -5,6 +5,11 @@
 #                 the last line is "N passed, N failed" (", N skipped")
 # make demo       boot the VM with the DSA model, show what the guest sees
 # make vm-shell   interactive shell in the VM (quit: poweroff, or Ctrl-A x)
+# make install    the modules to /lib/modules/<ABI>/updates/dsa-sf (then
+#                 depmod), dsa-sf and its man page under /usr/local;
+#                 DESTDIR= stages them instead
+# make dkms       the module sources to /usr/src/dsa-sf-<version>, added
+#                 to DKMS, built and installed for <ABI> (needs dkms)
 # make clean      remove what this tree built (caches stay, see README.md)
 #
 # Variables: KDIR (kernel headers), DSA_CACHE (cache directory), QEMU
@@ -36,7 +41,7 @@ KDIR ?= /usr/src/linux-headers-$(ABI)
 # builds into $(OUTPUT) and the VM image puts what it built into PATH.
 TOOL_DIRS := $(patsubst %/Makefile,%,$(wildcard tools/devlink/Makefile))
 
-.PHONY: all modules tools selftests check demo vm-shell clean help
+.PHONY: all modules tools selftests check demo vm-shell clean help install dkms
 
 all: modules tools selftests
 
@@ -64,6 +69,39 @@ demo: all
 
 vm-shell: all
 	@DSA_VM_NO_BUILD=1 tools/testing/vm/run --shell
+
+# The modules as built here, unsigned: a host with Secure Boot enforcing
+# module signatures wants `make dkms`, which signs with DKMS's own key.
+MODULES := drivers/dma/idxd/idxd.ko drivers/vfio/pci/idxd/vfio_idxd_aux.ko
+PREFIX ?= /usr/local
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+
+install: modules tools
+	install -d $(DESTDIR)/lib/modules/$(ABI)/updates/dsa-sf
+	install -m 0644 $(MODULES) $(DESTDIR)/lib/modules/$(ABI)/updates/dsa-sf/
+	$(if $(DESTDIR),,depmod -a $(ABI))
+	install -D -m 0755 $(BUILD)/tools/devlink/dsa-sf $(DESTDIR)$(PREFIX)/sbin/dsa-sf
+	install -D -m 0644 tools/devlink/dsa-sf.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/dsa-sf.8
+
+# What DKMS needs to rebuild the modules for a new kernel: kbuild files,
+# the drivers and the headers; nothing of the VM, QEMU or the tests.
+DKMS_SRC := /usr/src/dsa-sf-$(VERSION)
+
+dkms:
+	@command -v dkms >/dev/null || { echo "dkms is not installed (apt-get install dkms)" >&2; exit 1; }
+	rm -rf $(DKMS_SRC)
+	install -d $(DKMS_SRC)
+	cp -r Kbuild dkms.conf include $(DKMS_SRC)/
+	install -d $(DKMS_SRC)/drivers/dma $(DKMS_SRC)/drivers/vfio/pci
+	cp -r drivers/dma/idxd $(DKMS_SRC)/drivers/dma/
+	cp -r drivers/vfio/pci/idxd $(DKMS_SRC)/drivers/vfio/pci/
+	find $(DKMS_SRC) \( -name '*.o' -o -name '*.ko' -o -name '*.mod*' \
+		-o -name '.*.cmd' -o -name modules.order \) -delete
+	dkms remove -m dsa-sf -v $(VERSION) --all >/dev/null 2>&1 || true
+	dkms add -m dsa-sf -v $(VERSION)
+	dkms build -m dsa-sf -v $(VERSION) -k $(ABI)
+	dkms install -m dsa-sf -v $(VERSION) -k $(ABI) --force
 
 clean:
 	@$(MAKE) -C selftests clean OUTPUT=$(BUILD)/selftests
