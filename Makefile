@@ -5,6 +5,9 @@
 #                 the last line is "N passed, N failed" (", N skipped")
 # make demo       boot the VM with the DSA model, show what the guest sees
 # make vm-shell   interactive shell in the VM (quit: poweroff, or Ctrl-A x)
+# make bench      boot the VM on a model with 64 WQs, time the control
+#                 path (SFs made and removed by dsa-sf and by devlink);
+#                 the table goes to build/bench/results.txt
 # make install    the modules to /lib/modules/<ABI>/updates/dsa-sf (then
 #                 depmod), dsa-sf and its man page under /usr/local;
 #                 DESTDIR= stages them instead
@@ -41,7 +44,7 @@ KDIR ?= /usr/src/linux-headers-$(ABI)
 # builds into $(OUTPUT) and the VM image puts what it built into PATH.
 TOOL_DIRS := $(patsubst %/Makefile,%,$(wildcard tools/devlink/Makefile))
 
-.PHONY: all modules tools selftests check demo vm-shell clean help install dkms
+.PHONY: all modules tools selftests check demo vm-shell clean help install dkms bench
 
 all: modules tools selftests
 
@@ -69,6 +72,17 @@ demo: all
 
 vm-shell: all
 	@DSA_VM_NO_BUILD=1 tools/testing/vm/run --shell
+
+BENCH_DEVICE := -device intel-dsa,id=dsa0,bus=pcie.0,addr=0a.0,test-bar=on,num-wqs=64,wq-entries=1024,msix-vectors=128
+
+bench: all
+	@mkdir -p $(BUILD)/bench
+	@DSA_VM_NO_BUILD=1 DSA_DEVICE_ARGS="$(BENCH_DEVICE)" \
+		tools/testing/vm/run --quiet --script scripts/bench-guest.sh
+	@{ echo "$$(date -u +%F) on $$(nproc) CPUs ($$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n1)), TCG"; \
+	  tr -d '\r' <$(BUILD)/vm/last/console.log | sed -n '/^BENCH-BEGIN/,/^BENCH-END/{/^BENCH-/d;p}'; \
+	} >$(BUILD)/bench/results.txt
+	@cat $(BUILD)/bench/results.txt
 
 # The modules as built here, unsigned: a host with Secure Boot enforcing
 # module signatures wants `make dkms`, which signs with DKMS's own key.
