@@ -2,8 +2,8 @@
 /*
  * make bench's data path through an SF, from a VFIO user: MEMMOVE of
  * 4 KiB and 64 KiB through the trapped portal (pwrite), one at a time
- * (submit-to-completion latency: median and p99) and with the WQ kept
- * full (operations a second).  Each copy's data is checked.  Lines
+ * (submit-to-completion latency: median and p99) and 8 in flight
+ * (operations a second), completions awaited on the interrupt.  Each copy's data is checked.  Lines
  * "BENCH sf-pwrite SIZE ops/s N median-us N p99-us N" for the table.
  * The SF is VIDXD_DEV, made by bench-guest.sh.
  */
@@ -51,22 +51,33 @@ static int bench_map(int container, struct bench_bufs *bb)
 	return ioctl(container, VFIO_IOMMU_MAP_DMA, &map);
 }
 
-/* A copy of @size into record @slot, polled without sleeping. */
-static void copy_desc(struct dsa_hw_desc *d, uint32_t size, int slot)
+/* A copy of @size into record @slot, its completion interrupt asked for. */
+static void copy_desc(struct dsa_hw_desc *d, uint32_t size, int slot,
+		      uint16_t handle)
 {
-	desc_init(d, DSA_OPCODE_MEMMOVE, slot, 0);
-	d->flags &= ~IDXD_OP_FLAG_RCI;
+	desc_init(d, DSA_OPCODE_MEMMOVE, slot, handle);
 	d->src_addr = BENCH_IOVA;
 	d->dst_addr = BENCH_IOVA + BENCH_MAX;
 	d->xfer_size = size;
 }
 
-static uint8_t spin(volatile struct dsa_completion_record *cr)
+/*
+ * The record's status, waiting on the completion interrupt (MSI-X vector
+ * 1's eventfd) as a guest driver would: spinning on the record instead
+ * keeps a vCPU busy that the device's threads need (under TCG on two
+ * host CPUs), and put this path's p99 at 3 to 8 times the host channel's
+ * (Documentation/bench.rst).
+ */
+static uint8_t await(volatile struct dsa_completion_record *cr, int efd)
 {
 	uint64_t end = now_ns() + 2000000000ULL;
+	struct pollfd p = { .fd = efd, .events = POLLIN };
+	uint64_t n;
 
-	while (!cr->status && now_ns() < end)
-		;
+	while (!cr->status && now_ns() < end) {
+		if (poll(&p, 1, 100) > 0 && read(efd, &n, sizeof(n)) < 0)
+			break;
+	}
 	__sync_synchronize();
 	return cr->status & 0x7f;
 }
@@ -118,10 +129,10 @@ TEST_F(bench, latency)
 	for (i = 0; i < BENCH_OPS; i++) {
 		fill_random(self->bb.src, 64);
 		cr->status = 0;
-		copy_desc(&d, size, 0);
+		copy_desc(&d, size, 0, self->handle);
 		t0 = now_ns();
 		ASSERT_TRUE(submit64(&self->c, &d));
-		ASSERT_EQ(V(DSA_COMP_SUCCESS), V(spin(cr)));
+		ASSERT_EQ(V(DSA_COMP_SUCCESS), V(await(cr, self->c.efd[1])));
 		lat[i] = now_ns() - t0;
 		ASSERT_EQ(0, memcmp(self->bb.src, self->bb.dst, 64));
 	}
@@ -143,17 +154,18 @@ TEST_F(bench, throughput)
 	t0 = now_ns();
 	for (i = 0; i < BENCH_DEPTH; i++) {
 		cr_va(&self->b, i)->status = 0;
-		copy_desc(&d, size, i);
+		copy_desc(&d, size, i, self->handle);
 		ASSERT_TRUE(submit64(&self->c, &d));
 		next++;
 	}
 	while (done < BENCH_OPS) {
 		i = done % BENCH_DEPTH;
-		ASSERT_EQ(V(DSA_COMP_SUCCESS), V(spin(cr_va(&self->b, i))));
+		ASSERT_EQ(V(DSA_COMP_SUCCESS),
+			  V(await(cr_va(&self->b, i), self->c.efd[1])));
 		done++;
 		if (next < BENCH_OPS) {
 			cr_va(&self->b, i)->status = 0;
-			copy_desc(&d, size, i);
+			copy_desc(&d, size, i, self->handle);
 			ASSERT_TRUE(submit64(&self->c, &d));
 			next++;
 		}
