@@ -49,7 +49,7 @@ sfnum_port() {
 }
 
 echo "KTAP version 1"
-echo "1..29"
+echo "1..30"
 
 rmmod vfio_idxd_aux 2>/dev/null
 modprobe idxd && modprobe vfio_iommu_type1 &&
@@ -115,6 +115,18 @@ result $? "list: a table with the same"
 run 0 destroy "$DL/$P" && [ -z "$(sfnum_port 72)" ] &&
 	[ ! -e "/sys/bus/auxiliary/devices/$AUX" ] && grep -q "^deleted $DL/$P" "$OUT"
 result $? "destroy DEV/PORT: deactivated and deleted, the device gone"
+# --bind vfio takes the device from another driver: with only the test
+# consumer loaded, an activated SF is its (SF 75); --bind vfio unbinds it
+# from there, loads vfio_idxd_aux and binds (SF 74)
+rmmod vfio_idxd_aux && insmod ./idxd_sf_test.ko &&
+	run 0 create "$DL" --sfnum 75 --activate &&
+	grep -q " driver idxd_sf_test\.sf_test" "$OUT" &&
+	run 0 create "$DL" --sfnum 74 --bind vfio &&
+	AUX=$(sed -n 's/.* device \(idxd\.sf\.[0-9]*\) .*/\1/p' "$OUT") &&
+	[ "$(basename "$(readlink /sys/bus/auxiliary/devices/$AUX/driver)")" = vfio_idxd_aux.vfio_idxd_aux ] ||
+	{ sed 's/^/# /' "$OUT" "$ERR"; false; }
+result $? "create --bind vfio takes an SF from the driver holding it (the test consumer)"
+run 0 destroy --all >/dev/null && rmmod idxd_sf_test
 run 0 create "$DL" --count 4 --sfnum 80 --activate &&
 	[ "$(grep -c '^port ' "$OUT")" -eq 4 ] &&
 	for s in 80 81 82 83; do
