@@ -5,9 +5,10 @@
 #                 the last line is "N passed, N failed" (", N skipped")
 # make demo       boot the VM with the DSA model, show what the guest sees
 # make vm-shell   interactive shell in the VM (quit: poweroff, or Ctrl-A x)
-# make bench      boot the VM on a model with 64 WQs, time the control
-#                 path (SFs made and removed by dsa-sf and by devlink);
-#                 the table goes to build/bench/results.txt
+# make bench      boot the VM on a model with 64 WQs, time the data path
+#                 (an SF from a VFIO user vs the host's DMA channel) and
+#                 the control path (SFs made and removed by dsa-sf and by
+#                 devlink); the tables go to build/bench/results.txt
 # make install    the modules to /lib/modules/<ABI>/updates/dsa-sf (then
 #                 depmod), dsa-sf and its man page under /usr/local;
 #                 DESTDIR= stages them instead

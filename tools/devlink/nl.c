@@ -59,16 +59,22 @@ static void nl_extack(struct nl *nl, const struct nlmsghdr *nlh,
 	}
 }
 
+/*
+ * One exchange: the caller's callback sees each reply until it fails
+ * (@err, a negative errno); the rest is read and dropped up to the ack or
+ * the dump's end, so the socket is clean for the next request.
+ */
 struct nl_talk_data {
 	struct nl *nl;
 	mnl_cb_t cb;
 	void *data;
+	int err;
 };
 
 static int nl_error_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
-	struct nl *nl = ((struct nl_talk_data *)data)->nl;
+	struct nl_talk_data *t = data;
 	size_t skip = sizeof(*err);
 
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err))) {
@@ -76,18 +82,30 @@ static int nl_error_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_ERROR;
 	}
 	/* without NLM_F_CAPPED the request comes back whole */
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+		if (err->msg.nlmsg_len < sizeof(err->msg) ||
+		    err->msg.nlmsg_len > nlh->nlmsg_len - mnl_nlmsg_size(0))
+			return MNL_CB_STOP;
 		skip += err->msg.nlmsg_len - sizeof(err->msg);
-	nl_extack(nl, nlh, skip);
-	if (!err->error)
-		return MNL_CB_STOP;
-	errno = -err->error;
-	return MNL_CB_ERROR;
+	}
+	nl_extack(t->nl, nlh, skip);
+	if (err->error && !t->err)
+		t->err = err->error;
+	return MNL_CB_STOP;
 }
 
+/* A dump ends with its error, if any, and the kernel's message. */
 static int nl_done_cb(const struct nlmsghdr *nlh, void *data)
 {
-	nl_extack(((struct nl_talk_data *)data)->nl, nlh, sizeof(int));
+	struct nl_talk_data *t = data;
+	int err;
+
+	if (nlh->nlmsg_len >= mnl_nlmsg_size(sizeof(err))) {
+		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
+		if (err < 0 && !t->err)
+			t->err = err;
+		nl_extack(t->nl, nlh, sizeof(err));
+	}
 	return MNL_CB_STOP;
 }
 
@@ -97,18 +115,30 @@ static mnl_cb_t nl_ctl_cb[NLMSG_MIN_TYPE] = {
 	[NLMSG_DONE] = nl_done_cb,
 };
 
-/* The control callbacks need the socket, the caller's its own data. */
+/* The caller's callback, until it fails; after that replies are dropped. */
 static int nl_talk_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct nl_talk_data *t = data;
+	int ret;
 
-	return t->cb ? t->cb(nlh, t->data) : MNL_CB_OK;
+	if (!t->cb || t->err)
+		return MNL_CB_OK;
+	errno = 0;
+	ret = t->cb(nlh, t->data);
+	if (ret <= MNL_CB_STOP)
+		t->err = errno ? -errno : -EBADMSG;
+	return MNL_CB_OK;
 }
 
+/*
+ * Sends @nlh and runs @cb on each reply; 0, or the first error (the
+ * kernel's, a reply @cb refused, the socket's).  A message the kernel
+ * gave with a success is printed as devlink prints its warnings.
+ */
 int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
 	unsigned int portid = mnl_socket_get_portid(nl->sock);
-	struct nl_talk_data t = { nl, cb, data };
+	struct nl_talk_data t = { nl, cb, data, 0 };
 	uint32_t seq = nlh->nlmsg_seq;
 	ssize_t len;
 	int ret;
@@ -124,7 +154,11 @@ int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 		ret = mnl_cb_run2(nl->buf, len, seq, portid, nl_talk_cb, &t,
 				  nl_ctl_cb, NLMSG_MIN_TYPE);
 	} while (ret == MNL_CB_OK);
-	return ret < 0 ? -errno : 0;
+	if (ret < 0)
+		return errno ? -errno : -EBADMSG;
+	if (!t.err && nl->extack[0])
+		fprintf(stderr, "dsa-sf: kernel: %s\n", nl->extack);
+	return t.err;
 }
 
 struct nl_attrs_data {

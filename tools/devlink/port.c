@@ -180,13 +180,18 @@ static int dl_dump_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct dl_dump_data *d = data;
 	struct dl_port port;
+	int ret;
 
 	if (dl_port_parse(nlh, &port))
 		return MNL_CB_OK;
 	if (d->dev && (strcmp(port.dev.bus, d->dev->bus) ||
 		       strcmp(port.dev.name, d->dev->name)))
 		return MNL_CB_OK;
-	return d->cb(&port, d->data) ? MNL_CB_STOP : MNL_CB_OK;
+	ret = d->cb(&port, d->data);
+	if (!ret)
+		return MNL_CB_OK;
+	errno = ret < 0 ? -ret : EINVAL;
+	return MNL_CB_ERROR;
 }
 
 /* Every port (of @dev, or of every device if NULL), in the kernel's order. */
@@ -197,12 +202,18 @@ int dl_port_dump(struct nl *nl, const struct dl_dev *dev, dl_port_cb cb,
 	struct nlmsghdr *nlh;
 
 	nlh = nl_request(nl, DEVLINK_CMD_PORT_GET, NLM_F_DUMP);
+	/* the kernel dumps that instance only, or says it has none */
+	if (dev)
+		dl_put_dev(nlh, dev);
 	return nl_talk(nl, nlh, dl_dump_cb, &d);
 }
 
 static int dl_one_cb(const struct nlmsghdr *nlh, void *data)
 {
-	return dl_port_parse(nlh, data) ? MNL_CB_ERROR : MNL_CB_OK;
+	if (!dl_port_parse(nlh, data))
+		return MNL_CB_OK;
+	errno = EBADMSG;
+	return MNL_CB_ERROR;
 }
 
 int dl_port_get(struct nl *nl, const struct dl_dev *dev, uint32_t index,

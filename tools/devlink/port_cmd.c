@@ -180,9 +180,6 @@ static int port_add(struct ctx *ctx, int argc, char **argv)
 			  has_sfnum ? &sfnum : NULL, &port);
 	if (ret)
 		return kernel_fail(ctx, ret, "port add");
-	/* what the kernel said of a success, as devlink shows it */
-	if (ctx->nl.extack[0])
-		fprintf(stderr, "dsa-sf: kernel: %s\n", ctx->nl.extack);
 	port_print(&port, false, &first);
 	return EXIT_OK;
 }

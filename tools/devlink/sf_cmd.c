@@ -194,7 +194,7 @@ static int list_cb(const struct dl_port *p, void *data)
 	char handle[160];
 	struct sf_aux a;
 
-	if (p->flavour != DEVLINK_PORT_FLAVOUR_PCI_SF)
+	if (p->flavour != DEVLINK_PORT_FLAVOUR_PCI_SF || !sf_dev_is_idxd(&p->dev))
 		return 0;
 	sf_aux_find(p, &a);
 	if (d->json) {
@@ -264,7 +264,7 @@ static int collect_cb(const struct dl_port *p, void *data)
 	struct sf_list *l = data;
 	struct dl_port *grown;
 
-	if (p->flavour != DEVLINK_PORT_FLAVOUR_PCI_SF)
+	if (p->flavour != DEVLINK_PORT_FLAVOUR_PCI_SF || !sf_dev_is_idxd(&p->dev))
 		return 0;
 	if (l->n == l->size) {
 		grown = realloc(l->port, (l->size * 2 + 8) * sizeof(*grown));

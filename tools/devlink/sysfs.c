@@ -71,6 +71,21 @@ static bool sf_aux_of(const char *dev, const char *pci)
 	return !strcmp(basename(dirname(real)), pci);
 }
 
+/* Whether our idxd drives @dev: other drivers' SFs are not ours to touch. */
+bool sf_dev_is_idxd(const struct dl_dev *dev)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/bus/%s/devices/%s/driver", dev->bus,
+		 dev->name);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return false;
+	target[n] = '\0';
+	return !strcmp(basename(target), "idxd");
+}
+
 /*
  * The auxiliary device of an SF port: 0 and @aux filled, or -ENOENT
  * (the SF is inactive, or not ours).

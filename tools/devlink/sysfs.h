@@ -21,6 +21,7 @@ struct sf_aux {
 	int group;		/* the IOMMU group, -1: none */
 };
 
+bool sf_dev_is_idxd(const struct dl_dev *dev);
 int sf_aux_find(const struct dl_port *port, struct sf_aux *aux);
 int sf_aux_bind(const struct sf_aux *aux, const char *driver,
 		const char *module);
