@@ -49,7 +49,7 @@ sfnum_port() {
 }
 
 echo "KTAP version 1"
-echo "1..30"
+echo "1..32"
 
 rmmod vfio_idxd_aux 2>/dev/null
 modprobe idxd && modprobe vfio_iommu_type1 &&
@@ -149,6 +149,8 @@ result $? "a --count failing midway (sfnum 80 taken) deletes what it made, says 
 run 0 create "$DL" --sfnum 90 >/dev/null
 refused 2 "create on a device devlink does not know" create pci/0000:00:1f.7
 refused 1 "--sfnum past 32 bits" create "$DL" --sfnum 4294967296
+refused 1 "--sfnum in hex (devlink reads decimal)" create "$DL" --sfnum 0x10
+refused 2 "port show of a device devlink does not know" port show pci/0000:00:1f.7
 refused 1 "--count 0" create "$DL" --count 0
 refused 1 "--bind to something but vfio" create "$DL" --bind uio
 refused 2 "create --sfnum of a taken number" create "$DL" --sfnum 90

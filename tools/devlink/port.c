@@ -72,16 +72,19 @@ int dl_dev_parse(const char *handle, struct dl_dev *dev)
 	return 0;
 }
 
-/* A number of at most @max in @s, whole; -EINVAL or -ERANGE otherwise. */
+/*
+ * A decimal number of at most @max in @s, whole, as devlink reads one;
+ * -EINVAL or -ERANGE otherwise.
+ */
 int parse_u32(const char *s, uint32_t max, uint32_t *out)
 {
 	unsigned long long v;
 	char *end;
 
-	if (!*s || *s == '-' || *s == '+')
+	if (*s < '0' || *s > '9')
 		return -EINVAL;
 	errno = 0;
-	v = strtoull(s, &end, 0);
+	v = strtoull(s, &end, 10);
 	if (*end)
 		return -EINVAL;
 	if (errno == ERANGE || v > max)

@@ -99,17 +99,21 @@ static int port_show(struct ctx *ctx, int argc, char **argv)
 	ret = ctx_connect(ctx);
 	if (ret)
 		return ret;
-	if (d.json)
-		printf("{\"port\":{");
 	if (is_port) {
 		ret = dl_port_get(&ctx->nl, &dev, index, &port);
-		if (!ret)
+		if (!ret) {
+			if (d.json)
+				printf("{\"port\":{");
 			port_print(&port, d.json, &d.first);
+		}
 	} else {
+		/* a dump's ports go out as they come: the braces follow */
+		if (d.json)
+			printf("{\"port\":{");
 		ret = dl_port_dump(&ctx->nl, handle ? &dev : NULL, show_cb,
 				   &d);
 	}
-	if (d.json)
+	if (d.json && (!ret || !is_port))
 		printf("}}\n");
 	return ret ? kernel_fail(ctx, ret, "port show") : EXIT_OK;
 }

@@ -107,12 +107,16 @@ static int create_up(struct ctx *ctx, const struct create_opts *o,
 static void create_undo(struct ctx *ctx, const struct create_opts *o,
 			const uint32_t *made, uint32_t n)
 {
+	int ret;
+
 	while (n--) {
 		dl_port_set_state(&ctx->nl, &o->dev, made[n],
 				  DEVLINK_PORT_FN_STATE_INACTIVE);
-		if (dl_port_del(&ctx->nl, &o->dev, made[n]))
+		ret = dl_port_del(&ctx->nl, &o->dev, made[n]);
+		if (ret)
 			fprintf(stderr, "dsa-sf: could not delete port %u: %s\n",
-				made[n], ctx->nl.extack);
+				made[n], ctx->nl.extack[0] ? ctx->nl.extack :
+				strerror(-ret));
 	}
 }
 
