@@ -72,9 +72,8 @@ AUX=$(dsa-sf create "$DL" --sfnum 500 --bind vfio | sed -n 's/.* device \(idxd\.
 [ -n "$AUX" ] || { echo "no SF for the data path" >&2; exit 1; }
 VIDXD_DEV=$AUX "$VFIO_DIR/vfio_idxd_bench" | grep '^BENCH' >>/tmp/bench.data
 dsa-sf destroy --all >/dev/null || exit 1
-chan=$(for c in /sys/class/dma/dma*chan*; do
-	[ "$(basename "$(readlink -f "$c/device")")" = "$DEV" ] && basename "$c"
-done | head -n1)
+. "$MOD_DIR/ktap.sh"	# dma_chans
+chan=$(dma_chans "$DEV" | head -n1)
 for size in 4096 65536; do
 	insmod "$MOD_DIR/dma_bench.ko" channel="$chan" size=$size &&
 		cat /sys/kernel/debug/dma_bench/results >>/tmp/bench.data &&

@@ -37,6 +37,9 @@ int cmd_port(struct ctx *ctx, int argc, char **argv);
 /* One line on stderr; returns @status. */
 int fail(int status, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* A number argument of @key in @min..@max, or one line saying why not. */
+int arg_u32(const char *key, const char *val, uint32_t min, uint32_t max,
+	    uint32_t *out);
 /* The kernel's refusal of @what: its extack message, else strerror. */
 int kernel_fail(struct ctx *ctx, int err, const char *what);
 

@@ -118,18 +118,17 @@ static int port_show(struct ctx *ctx, int argc, char **argv)
 	return ret ? kernel_fail(ctx, ret, "port show") : EXIT_OK;
 }
 
-/* An SF port's number argument: the keyword's value, checked. */
-static int arg_u32(const char *key, const char *val, uint32_t max,
-		   uint32_t *out)
+int arg_u32(const char *key, const char *val, uint32_t min, uint32_t max,
+	    uint32_t *out)
 {
 	int ret;
 
 	if (!val)
 		return fail(EXIT_USAGE, "%s: a number is expected", key);
 	ret = parse_u32(val, max, out);
-	if (ret == -ERANGE)
-		return fail(EXIT_USAGE, "%s %s: out of range (0..%u)", key,
-			    val, max);
+	if (ret == -ERANGE || (!ret && *out < min))
+		return fail(EXIT_USAGE, "%s %s: out of range (%u..%u)", key,
+			    val, min, max);
 	if (ret)
 		return fail(EXIT_USAGE, "%s \"%s\": not a number", key, val);
 	return EXIT_OK;
@@ -156,11 +155,11 @@ static int port_add(struct ctx *ctx, int argc, char **argv)
 					    val ? val : "");
 			has_flavour = true;
 		} else if (!strcmp(argv[i], "pfnum")) {
-			ret = arg_u32("pfnum", val, UINT16_MAX, &pfnum);
+			ret = arg_u32("pfnum", val, 0, UINT16_MAX, &pfnum);
 			if (ret)
 				return ret;
 		} else if (!strcmp(argv[i], "sfnum")) {
-			ret = arg_u32("sfnum", val, UINT32_MAX, &sfnum);
+			ret = arg_u32("sfnum", val, 0, UINT32_MAX, &sfnum);
 			if (ret)
 				return ret;
 			has_sfnum = true;

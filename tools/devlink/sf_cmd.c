@@ -28,28 +28,26 @@ static int create_parse(int argc, char **argv, struct create_opts *o)
 	if (argc < 1 || dl_dev_parse(argv[0], &o->dev))
 		return fail(EXIT_USAGE, "create: DEV (e.g. pci/0000:00:0a.0) is expected");
 	for (i = 1; i < argc; i++) {
-		const char *val = i + 1 < argc ? argv[i + 1] : "";
+		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (!strcmp(argv[i], "--activate")) {
 			o->activate = true;
 		} else if (!strcmp(argv[i], "--bind")) {
-			if (strcmp(val, "vfio"))
+			if (!val || strcmp(val, "vfio"))
 				return fail(EXIT_USAGE, "--bind \"%s\": only vfio is known",
-					    val);
+					    val ? val : "");
 			o->bind = o->activate = true;
 			i++;
 		} else if (!strcmp(argv[i], "--sfnum")) {
-			ret = parse_u32(val, UINT32_MAX, &o->sfnum);
+			ret = arg_u32("--sfnum", val, 0, UINT32_MAX, &o->sfnum);
 			if (ret)
-				return fail(EXIT_USAGE, "--sfnum \"%s\": a number 0..%u is expected",
-					    val, UINT32_MAX);
+				return ret;
 			o->has_sfnum = true;
 			i++;
 		} else if (!strcmp(argv[i], "--count")) {
-			ret = parse_u32(val, SF_MAX_COUNT, &o->count);
-			if (ret || !o->count)
-				return fail(EXIT_USAGE, "--count \"%s\": a number 1..%u is expected",
-					    val, SF_MAX_COUNT);
+			ret = arg_u32("--count", val, 1, SF_MAX_COUNT, &o->count);
+			if (ret)
+				return ret;
 			i++;
 		} else {
 			return fail(EXIT_USAGE, "create: unknown option \"%s\"",

@@ -35,20 +35,28 @@ static int sf_attr_int(const char *dev, const char *attr)
 	return v;
 }
 
-/* The last component of the link @dev/@link points at, or "". */
-static void sf_link_name(const char *dev, const char *link, char *out,
-			 size_t size)
+/* The last component of what the link @path points at, or "". */
+static void link_name(const char *path, char *out, size_t size)
 {
-	char path[PATH_MAX], target[PATH_MAX];
+	char target[PATH_MAX];
 	ssize_t n;
 
 	out[0] = '\0';
-	snprintf(path, sizeof(path), SF_AUX_DIR "/%s/%s", dev, link);
 	n = readlink(path, target, sizeof(target) - 1);
 	if (n < 0)
 		return;
 	target[n] = '\0';
 	snprintf(out, size, "%s", basename(target));
+}
+
+/* The same for the link @link of auxiliary device @dev. */
+static void sf_link_name(const char *dev, const char *link, char *out,
+			 size_t size)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), SF_AUX_DIR "/%s/%s", dev, link);
+	link_name(path, out, size);
 }
 
 /* The IOMMU group (a VFIO driver's /dev/vfio/<group>), or -1. */
@@ -74,16 +82,12 @@ static bool sf_aux_of(const char *dev, const char *pci)
 /* Whether our idxd drives @dev: other drivers' SFs are not ours to touch. */
 bool sf_dev_is_idxd(const struct dl_dev *dev)
 {
-	char path[PATH_MAX], target[PATH_MAX];
-	ssize_t n;
+	char path[PATH_MAX], driver[64];
 
 	snprintf(path, sizeof(path), "/sys/bus/%s/devices/%s/driver", dev->bus,
 		 dev->name);
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n < 0)
-		return false;
-	target[n] = '\0';
-	return !strcmp(basename(target), "idxd");
+	link_name(path, driver, sizeof(driver));
+	return !strcmp(driver, "idxd");
 }
 
 /*

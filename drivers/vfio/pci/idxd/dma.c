@@ -80,12 +80,14 @@ err_free:
 #define VIDXD_LEAVING		XA_MARK_0	/* out of the domain, to unpin */
 #define VIDXD_RELEASE_BATCH	512
 
-/* What was unmapped is out of the IOTLB; with dma_lock held. */
+/*
+ * What was unmapped is out of the IOTLB, and @gather empty again (the
+ * sync starts it over); with dma_lock held.
+ */
 static void vidxd_dma_sync(struct vidxd *v, struct iommu_iotlb_gather *gather)
 {
 	if (v->domain && gather->pgsize)
 		iommu_iotlb_sync(v->domain, gather);
-	iommu_iotlb_gather_init(gather);
 }
 
 /*
