@@ -13,11 +13,18 @@
 #                 depmod), dsa-sf and its man page under /usr/local;
 #                 DESTDIR= stages them instead
 # make dkms       the module sources to /usr/src/dsa-sf-<version>, added
-#                 to DKMS, built and installed for <ABI> (needs dkms)
+#                 to DKMS, built and installed for <ABI>; dsa-sf and its
+#                 man page as make install puts them
+# make uninstall  whichever of the two is there, and the tool
 # make clean      remove what this tree built (caches stay, see README.md)
 #
+# install, dkms and uninstall are for a DSA host: ABI defaults to the
+# running kernel (uname -r) and they install only what building the
+# modules and the tool needs (headers, compiler, libmnl; dkms for dkms).
+#
 # Variables: KDIR (kernel headers), DSA_CACHE (cache directory), QEMU
-# (use this qemu-system-x86_64 instead of building ours), VM_TIMEOUT.
+# (use this qemu-system-x86_64 instead of building ours), VM_TIMEOUT,
+# ABI, PREFIX (/usr/local), DESTDIR.
 
 DSA_CACHE ?= $(HOME)/.cache/dsa-sf
 export DSA_CACHE
@@ -28,13 +35,21 @@ MAKEFLAGS += --no-print-directory
 # Every goal but these needs the packages and the kernel ABI; deps.sh is
 # idempotent and quick once everything is installed.  Sub-makes and
 # scripts inherit ABI through the environment, so it runs once per make.
-NO_DEPS_GOALS := clean help
-ifneq ($(filter-out $(NO_DEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
-ifeq ($(ABI),)
+NO_DEPS_GOALS := clean help uninstall
+HOST_GOALS := install dkms uninstall
+GOALS := $(or $(MAKECMDGOALS),all)
+ifeq ($(filter-out $(HOST_GOALS) $(NO_DEPS_GOALS),$(GOALS)),)
+# a DSA host: its own kernel, none of the VM's packages
+ABI ?= $(shell uname -r)
+ifneq ($(filter-out $(NO_DEPS_GOALS),$(GOALS)),)
+ifneq ($(shell scripts/deps.sh --host $(ABI) $(filter dkms,$(GOALS)) >&2 && echo ok),ok)
+$(error scripts/deps.sh --host $(ABI) failed)
+endif
+endif
+else ifeq ($(ABI),)
 ABI := $(shell scripts/deps.sh | tail -n1)
 ifeq ($(ABI),)
 $(error scripts/deps.sh failed)
-endif
 endif
 endif
 export ABI
@@ -45,7 +60,8 @@ KDIR ?= /usr/src/linux-headers-$(ABI)
 # builds into $(OUTPUT) and the VM image puts what it built into PATH.
 TOOL_DIRS := $(patsubst %/Makefile,%,$(wildcard tools/devlink/Makefile))
 
-.PHONY: all modules tools selftests check demo vm-shell clean help install dkms bench
+.PHONY: all modules tools selftests check demo vm-shell clean help install \
+	dkms uninstall install-tool no-dkms no-install bench
 
 all: modules tools selftests
 
@@ -91,10 +107,25 @@ MODULES := drivers/dma/idxd/idxd.ko drivers/vfio/pci/idxd/vfio_idxd_aux.ko
 PREFIX ?= /usr/local
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 
-install: modules tools
-	install -d $(DESTDIR)/lib/modules/$(ABI)/updates/dsa-sf
-	install -m 0644 $(MODULES) $(DESTDIR)/lib/modules/$(ABI)/updates/dsa-sf/
+INSTALLED := $(DESTDIR)/lib/modules/$(ABI)/updates/dsa-sf
+# DKMS's copy and ours would both be in updates/: depmod picks one of
+# two idxd.ko, so each goal refuses while the other is installed
+DKMS_HAS = $(shell dkms status -m dsa-sf -k $(ABI) 2>/dev/null | grep -c installed)
+
+no-dkms:
+	@if [ -z "$(DESTDIR)" ] && [ "$(DKMS_HAS)" != 0 ]; then \
+		echo "DKMS has dsa-sf for $(ABI): make uninstall first" >&2; exit 1; fi
+
+no-install:
+	@if [ -d $(INSTALLED) ]; then \
+		echo "$(INSTALLED) is there (make install): make uninstall first" >&2; exit 1; fi
+
+install: no-dkms modules install-tool
+	install -d $(INSTALLED)
+	install -m 0644 $(MODULES) $(INSTALLED)/
 	$(if $(DESTDIR),,depmod -a $(ABI))
+
+install-tool: tools
 	install -D -m 0755 $(BUILD)/tools/devlink/dsa-sf $(DESTDIR)$(PREFIX)/sbin/dsa-sf
 	install -D -m 0644 tools/devlink/dsa-sf.8 \
 		$(DESTDIR)$(PREFIX)/share/man/man8/dsa-sf.8
@@ -103,8 +134,7 @@ install: modules tools
 # the drivers and the headers; nothing of the VM, QEMU or the tests.
 DKMS_SRC := /usr/src/dsa-sf-$(VERSION)
 
-dkms:
-	@command -v dkms >/dev/null || { echo "dkms is not installed (apt-get install dkms)" >&2; exit 1; }
+dkms: no-install install-tool
 	rm -rf $(DKMS_SRC)
 	install -d $(DKMS_SRC)
 	cp -r Kbuild dkms.conf include $(DKMS_SRC)/
@@ -117,6 +147,18 @@ dkms:
 	dkms add -m dsa-sf -v $(VERSION)
 	dkms build -m dsa-sf -v $(VERSION) -k $(ABI)
 	dkms install -m dsa-sf -v $(VERSION) -k $(ABI) --force
+
+uninstall:
+	rm -rf $(INSTALLED)
+	rm -f $(DESTDIR)$(PREFIX)/sbin/dsa-sf \
+		$(DESTDIR)$(PREFIX)/share/man/man8/dsa-sf.8
+	@if [ -z "$(DESTDIR)" ] && command -v dkms >/dev/null && \
+	    dkms status -m dsa-sf 2>/dev/null | grep -q .; then \
+		echo "dkms remove -m dsa-sf -v $(VERSION) --all"; \
+		dkms remove -m dsa-sf -v $(VERSION) --all; \
+		rm -rf $(DKMS_SRC); \
+	fi
+	$(if $(DESTDIR),,if [ -d /lib/modules/$(ABI) ]; then depmod -a $(ABI); fi)
 
 clean:
 	@$(MAKE) -C selftests clean OUTPUT=$(BUILD)/selftests

@@ -1,13 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Install what the build, the VM harness and the QEMU build need, once.
+# Install what the build, the VM harness and the QEMU build need, once;
+# with --host ABI [dkms], only what a DSA host needs to build and install
+# for kernel ABI (make install, make dkms).
 # Idempotent: every step checks before it acts, so `make` can call it on
 # every run.  Prints the kernel ABI it resolved (e.g. 6.12.117+deb12-amd64).
 set -euo pipefail
 
 PKGS=(build-essential git bc kmod cpio xz-utils zstd busybox-static iproute2
-      pciutils libmnl-dev sparse linux-source-6.12 accel-config valgrind libc6-dbg
+      pciutils jq libmnl-dev sparse linux-source-6.12 accel-config valgrind libc6-dbg
       ninja-build meson libglib2.0-dev libpixman-1-dev flex bison pkg-config
       zlib1g-dev python3-venv dpkg-dev libfdt-dev qemu-system-data seabios)
 SRC_LIST=/etc/apt/sources.list.d/dsa-sf-src.sources
@@ -67,7 +69,20 @@ kernel_abi() {
 		sed -n 's/.*Depends: linux-headers-\(6\.12\..*-amd64\)$/\1/p' | head -n1
 }
 
+# A DSA host (make install, dkms): only what building the modules and the
+# tool for kernel $1 needs, and dkms if asked.
+host_main() {
+	local abi=$1
+	shift
+	install_pkgs build-essential kmod libmnl-dev "linux-headers-$abi" "$@"
+}
+
 main() {
+	if [ "${1:-}" = --host ]; then
+		shift
+		host_main "$@"
+		return
+	fi
 	ensure_deb_src
 	if [ -z "$(kernel_abi)" ] || [ -n "$(missing_pkgs "${PKGS[@]}")" ]; then
 		apt_update

@@ -18,8 +18,8 @@
 #include "nl.h"
 
 static struct nlmsghdr *nl_request_family(struct nl *nl, uint16_t family,
-				   uint8_t cmd, uint16_t flags,
-				   uint8_t version)
+					  uint8_t cmd, uint16_t flags,
+					  uint8_t version)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl->buf);
 	struct genlmsghdr *genl;
@@ -163,6 +163,7 @@ int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 
 struct nl_attrs_data {
 	const struct nlattr **tb;
+	const enum mnl_attr_data_type *policy;
 	unsigned int max;
 };
 
@@ -171,35 +172,50 @@ static int nl_attr_cb(const struct nlattr *attr, void *data)
 	struct nl_attrs_data *d = data;
 	uint16_t type = mnl_attr_get_type(attr);
 
-	if (type <= d->max)
-		d->tb[type] = attr;
+	if (type > d->max)
+		return MNL_CB_OK;
+	if (d->policy[type] != MNL_TYPE_UNSPEC &&
+	    mnl_attr_validate(attr, d->policy[type]) < 0)
+		return MNL_CB_ERROR;
+	d->tb[type] = attr;
 	return MNL_CB_OK;
 }
 
-int nl_attrs(const struct nlmsghdr *nlh, const struct nlattr **tb)
+int nl_attrs(const struct nlmsghdr *nlh, const struct nlattr **tb,
+	     const enum mnl_attr_data_type *policy, unsigned int max)
 {
-	struct nl_attrs_data d = { tb, DEVLINK_ATTR_MAX };
+	struct nl_attrs_data d = { tb, policy, max };
 
-	memset(tb, 0, (DEVLINK_ATTR_MAX + 1) * sizeof(*tb));
-	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), nl_attr_cb, &d);
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), nl_attr_cb,
+			   &d) < 0)
+		return -EBADMSG;
+	return 0;
 }
 
 int nl_nested(const struct nlattr *attr, const struct nlattr **tb,
-	      unsigned int max)
+	      const enum mnl_attr_data_type *policy, unsigned int max)
 {
-	struct nl_attrs_data d = { tb, max };
+	struct nl_attrs_data d = { tb, policy, max };
 
 	memset(tb, 0, (max + 1) * sizeof(*tb));
-	return mnl_attr_parse_nested(attr, nl_attr_cb, &d);
+	if (mnl_attr_parse_nested(attr, nl_attr_cb, &d) < 0)
+		return -EBADMSG;
+	return 0;
 }
+
+static const enum mnl_attr_data_type nl_ctrl_policy[CTRL_ATTR_MAX + 1] = {
+	[CTRL_ATTR_FAMILY_ID] = MNL_TYPE_U16,
+};
 
 static int nl_family_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[CTRL_ATTR_MAX + 1] = { };
-	struct nl_attrs_data d = { tb, CTRL_ATTR_MAX };
+	const struct nlattr *tb[CTRL_ATTR_MAX + 1];
 
-	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), nl_attr_cb, &d) < 0)
+	if (nl_attrs(nlh, tb, nl_ctrl_policy, CTRL_ATTR_MAX)) {
+		errno = EBADMSG;
 		return MNL_CB_ERROR;
+	}
 	if (tb[CTRL_ATTR_FAMILY_ID])
 		*(uint16_t *)data = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
 	return MNL_CB_OK;

@@ -25,9 +25,14 @@ struct nlmsghdr *nl_request(struct nl *nl, uint8_t cmd, uint16_t flags);
 /* Sends @nlh, runs @cb on each reply; -errno, with nl->extack if any. */
 int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
 
-/* The attributes of a devlink message, indexed by type. */
-int nl_attrs(const struct nlmsghdr *nlh, const struct nlattr **tb);
+/*
+ * The attributes of a devlink message (or of a nest), indexed by type up
+ * to @max; each type @policy names must be of that shape, or the message
+ * is refused (-EBADMSG) rather than read past its end.
+ */
+int nl_attrs(const struct nlmsghdr *nlh, const struct nlattr **tb,
+	     const enum mnl_attr_data_type *policy, unsigned int max);
 int nl_nested(const struct nlattr *attr, const struct nlattr **tb,
-	      unsigned int max);
+	      const enum mnl_attr_data_type *policy, unsigned int max);
 
 #endif

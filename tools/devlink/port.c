@@ -22,7 +22,38 @@ static const char *const dl_flavours[] = {
 	[DEVLINK_PORT_FLAVOUR_PCI_SF] = "pcisf",
 };
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+/* What dsa-sf reads of a port message, and the shape each must have. */
+static const enum mnl_attr_data_type dl_policy[DEVLINK_ATTR_MAX + 1] = {
+	[DEVLINK_ATTR_BUS_NAME] = MNL_TYPE_NUL_STRING,
+	[DEVLINK_ATTR_DEV_NAME] = MNL_TYPE_NUL_STRING,
+	[DEVLINK_ATTR_PORT_INDEX] = MNL_TYPE_U32,
+	[DEVLINK_ATTR_PORT_TYPE] = MNL_TYPE_U16,
+	[DEVLINK_ATTR_PORT_FLAVOUR] = MNL_TYPE_U16,
+	[DEVLINK_ATTR_PORT_CONTROLLER_NUMBER] = MNL_TYPE_U32,
+	[DEVLINK_ATTR_PORT_PCI_PF_NUMBER] = MNL_TYPE_U16,
+	[DEVLINK_ATTR_PORT_PCI_SF_NUMBER] = MNL_TYPE_U32,
+	[DEVLINK_ATTR_PORT_SPLITTABLE] = MNL_TYPE_U8,
+	[DEVLINK_ATTR_PORT_EXTERNAL] = MNL_TYPE_U8,
+	[DEVLINK_ATTR_PORT_FUNCTION] = MNL_TYPE_NESTED,
+};
+
+static const enum mnl_attr_data_type
+dl_fn_policy[DEVLINK_PORT_FUNCTION_ATTR_MAX + 1] = {
+	[DEVLINK_PORT_FN_ATTR_STATE] = MNL_TYPE_U8,
+	[DEVLINK_PORT_FN_ATTR_OPSTATE] = MNL_TYPE_U8,
+};
+
+static const char *const dl_types[] = {
+	[DEVLINK_PORT_TYPE_NOTSET] = "notset",
+	[DEVLINK_PORT_TYPE_AUTO] = "auto",
+	[DEVLINK_PORT_TYPE_ETH] = "eth",
+	[DEVLINK_PORT_TYPE_IB] = "ib",
+};
+
+const char *dl_type_name(uint16_t type)
+{
+	return type < ARRAY_SIZE(dl_types) ? dl_types[type] : "unknown";
+}
 
 const char *dl_flavour_name(uint16_t flavour)
 {
@@ -132,44 +163,71 @@ static void dl_put_dev(struct nlmsghdr *nlh, const struct dl_dev *dev)
 	mnl_attr_put_strz(nlh, DEVLINK_ATTR_DEV_NAME, dev->name);
 }
 
-static void dl_port_fn(const struct nlattr *attr, struct dl_port *port)
+/* An optional attribute: whether it came, and its value if so. */
+static bool dl_u8(const struct nlattr *attr, uint8_t *v)
+{
+	if (attr)
+		*v = mnl_attr_get_u8(attr);
+	return attr;
+}
+
+static bool dl_u16(const struct nlattr *attr, uint16_t *v)
+{
+	if (attr)
+		*v = mnl_attr_get_u16(attr);
+	return attr;
+}
+
+static bool dl_u32(const struct nlattr *attr, uint32_t *v)
+{
+	if (attr)
+		*v = mnl_attr_get_u32(attr);
+	return attr;
+}
+
+static int dl_port_fn(const struct nlattr *attr, struct dl_port *port)
 {
 	const struct nlattr *tb[DEVLINK_PORT_FUNCTION_ATTR_MAX + 1];
 
-	if (nl_nested(attr, tb, DEVLINK_PORT_FUNCTION_ATTR_MAX) < 0)
-		return;
-	if (tb[DEVLINK_PORT_FN_ATTR_STATE]) {
-		port->has_fn = true;
-		port->state = mnl_attr_get_u8(tb[DEVLINK_PORT_FN_ATTR_STATE]);
-	}
-	if (tb[DEVLINK_PORT_FN_ATTR_OPSTATE])
-		port->opstate = mnl_attr_get_u8(tb[DEVLINK_PORT_FN_ATTR_OPSTATE]);
+	if (nl_nested(attr, tb, dl_fn_policy, DEVLINK_PORT_FUNCTION_ATTR_MAX))
+		return -EBADMSG;
+	port->has_state = dl_u8(tb[DEVLINK_PORT_FN_ATTR_STATE], &port->state);
+	port->has_opstate = dl_u8(tb[DEVLINK_PORT_FN_ATTR_OPSTATE],
+				  &port->opstate);
+	port->has_fn = true;
+	return 0;
 }
 
-/* A port message into @port; -EBADMSG if it is not one. */
+/* A port message into @port; -EBADMSG if it is not a well-formed one. */
 static int dl_port_parse(const struct nlmsghdr *nlh, struct dl_port *port)
 {
 	const struct nlattr *tb[DEVLINK_ATTR_MAX + 1];
 
 	memset(port, 0, sizeof(*port));
-	if (nl_attrs(nlh, tb) < 0 || !tb[DEVLINK_ATTR_BUS_NAME] ||
-	    !tb[DEVLINK_ATTR_DEV_NAME] || !tb[DEVLINK_ATTR_PORT_INDEX])
+	if (nl_attrs(nlh, tb, dl_policy, DEVLINK_ATTR_MAX) ||
+	    !tb[DEVLINK_ATTR_BUS_NAME] || !tb[DEVLINK_ATTR_DEV_NAME] ||
+	    !tb[DEVLINK_ATTR_PORT_INDEX])
 		return -EBADMSG;
 	snprintf(port->dev.bus, sizeof(port->dev.bus), "%s",
 		 mnl_attr_get_str(tb[DEVLINK_ATTR_BUS_NAME]));
 	snprintf(port->dev.name, sizeof(port->dev.name), "%s",
 		 mnl_attr_get_str(tb[DEVLINK_ATTR_DEV_NAME]));
 	port->index = mnl_attr_get_u32(tb[DEVLINK_ATTR_PORT_INDEX]);
-	if (tb[DEVLINK_ATTR_PORT_FLAVOUR])
-		port->flavour = mnl_attr_get_u16(tb[DEVLINK_ATTR_PORT_FLAVOUR]);
-	if (tb[DEVLINK_ATTR_PORT_PCI_PF_NUMBER])
-		port->pfnum = mnl_attr_get_u16(tb[DEVLINK_ATTR_PORT_PCI_PF_NUMBER]);
-	if (tb[DEVLINK_ATTR_PORT_PCI_SF_NUMBER]) {
-		port->has_sfnum = true;
-		port->sfnum = mnl_attr_get_u32(tb[DEVLINK_ATTR_PORT_PCI_SF_NUMBER]);
-	}
+	port->has_type = dl_u16(tb[DEVLINK_ATTR_PORT_TYPE], &port->type);
+	port->has_flavour = dl_u16(tb[DEVLINK_ATTR_PORT_FLAVOUR],
+				   &port->flavour);
+	port->has_controller = dl_u32(tb[DEVLINK_ATTR_PORT_CONTROLLER_NUMBER],
+				      &port->controller);
+	port->has_pfnum = dl_u16(tb[DEVLINK_ATTR_PORT_PCI_PF_NUMBER],
+				 &port->pfnum);
+	port->has_sfnum = dl_u32(tb[DEVLINK_ATTR_PORT_PCI_SF_NUMBER],
+				 &port->sfnum);
+	port->has_splittable = dl_u8(tb[DEVLINK_ATTR_PORT_SPLITTABLE],
+				     &port->splittable);
+	port->has_external = dl_u8(tb[DEVLINK_ATTR_PORT_EXTERNAL],
+				   &port->external);
 	if (tb[DEVLINK_ATTR_PORT_FUNCTION])
-		dl_port_fn(tb[DEVLINK_ATTR_PORT_FUNCTION], port);
+		return dl_port_fn(tb[DEVLINK_ATTR_PORT_FUNCTION], port);
 	return 0;
 }
 
@@ -185,8 +243,11 @@ static int dl_dump_cb(const struct nlmsghdr *nlh, void *data)
 	struct dl_port port;
 	int ret;
 
-	if (dl_port_parse(nlh, &port))
-		return MNL_CB_OK;
+	/* a reply dsa-sf cannot read ends the dump, not silently skipped */
+	if (dl_port_parse(nlh, &port)) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
 	if (d->dev && (strcmp(port.dev.bus, d->dev->bus) ||
 		       strcmp(port.dev.name, d->dev->name)))
 		return MNL_CB_OK;
@@ -231,17 +292,23 @@ int dl_port_get(struct nl *nl, const struct dl_dev *dev, uint32_t index,
 }
 
 /* The kernel answers a new port with the port it made. */
-int dl_port_add(struct nl *nl, const struct dl_dev *dev, uint16_t flavour,
-		uint16_t pfnum, const uint32_t *sfnum, struct dl_port *port)
+int dl_port_add(struct nl *nl, const struct dl_dev *dev,
+		const struct dl_port_new *req, struct dl_port *port)
 {
 	struct nlmsghdr *nlh;
 
 	nlh = nl_request(nl, DEVLINK_CMD_PORT_NEW, NLM_F_ACK);
 	dl_put_dev(nlh, dev);
-	mnl_attr_put_u16(nlh, DEVLINK_ATTR_PORT_FLAVOUR, flavour);
-	mnl_attr_put_u16(nlh, DEVLINK_ATTR_PORT_PCI_PF_NUMBER, pfnum);
-	if (sfnum)
-		mnl_attr_put_u32(nlh, DEVLINK_ATTR_PORT_PCI_SF_NUMBER, *sfnum);
+	if (req->index)
+		mnl_attr_put_u32(nlh, DEVLINK_ATTR_PORT_INDEX, *req->index);
+	mnl_attr_put_u16(nlh, DEVLINK_ATTR_PORT_FLAVOUR, req->flavour);
+	mnl_attr_put_u16(nlh, DEVLINK_ATTR_PORT_PCI_PF_NUMBER, req->pfnum);
+	if (req->sfnum)
+		mnl_attr_put_u32(nlh, DEVLINK_ATTR_PORT_PCI_SF_NUMBER,
+				 *req->sfnum);
+	if (req->controller)
+		mnl_attr_put_u32(nlh, DEVLINK_ATTR_PORT_CONTROLLER_NUMBER,
+				 *req->controller);
 	memset(port, 0, sizeof(*port));
 	return nl_talk(nl, nlh, dl_one_cb, port);
 }

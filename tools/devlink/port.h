@@ -9,20 +9,27 @@
 #include <stdint.h>
 #include "nl.h"
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 /* "pci/0000:00:0a.0": a devlink instance's handle, split. */
 struct dl_dev {
 	char bus[16];
 	char name[64];
 };
 
+/* A port as the kernel reports it; has_* says which attributes came. */
 struct dl_port {
 	struct dl_dev dev;
 	uint32_t index;
+	bool has_type, has_flavour, has_controller, has_pfnum, has_sfnum;
+	bool has_splittable, has_external;
+	uint16_t type;			/* DEVLINK_PORT_TYPE_* */
 	uint16_t flavour;		/* DEVLINK_PORT_FLAVOUR_* */
+	uint32_t controller;
 	uint16_t pfnum;
 	uint32_t sfnum;
-	bool has_sfnum;
-	bool has_fn;			/* a port function: state, opstate */
+	uint8_t splittable, external;
+	bool has_fn, has_state, has_opstate;	/* a port function */
 	uint8_t state;			/* DEVLINK_PORT_FN_STATE_* */
 	uint8_t opstate;		/* DEVLINK_PORT_FN_OPSTATE_* */
 };
@@ -39,12 +46,19 @@ int dl_port_dump(struct nl *nl, const struct dl_dev *dev, dl_port_cb cb,
 		 void *data);
 int dl_port_get(struct nl *nl, const struct dl_dev *dev, uint32_t index,
 		struct dl_port *port);
-int dl_port_add(struct nl *nl, const struct dl_dev *dev, uint16_t flavour,
-		uint16_t pfnum, const uint32_t *sfnum, struct dl_port *port);
+/* What a new port is asked with; NULL leaves an attribute out. */
+struct dl_port_new {
+	uint16_t flavour, pfnum;
+	const uint32_t *sfnum, *index, *controller;
+};
+
+int dl_port_add(struct nl *nl, const struct dl_dev *dev,
+		const struct dl_port_new *req, struct dl_port *port);
 int dl_port_del(struct nl *nl, const struct dl_dev *dev, uint32_t index);
 int dl_port_set_state(struct nl *nl, const struct dl_dev *dev,
 		      uint32_t index, uint8_t state);
 
+const char *dl_type_name(uint16_t type);
 const char *dl_flavour_name(uint16_t flavour);
 int dl_flavour_parse(const char *name, uint16_t *flavour);
 const char *dl_state_name(uint8_t state);

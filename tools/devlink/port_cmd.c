@@ -1,189 +1,237 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * dsa-sf port: devlink's own syntax for port add/del/show and port
- * function set ... state, so an operator can switch verbatim.  What
- * differs: "port add" fills in pfnum (the device's PCI function) when it
- * is left out, which iproute2 6.1 refuses before asking the kernel.
+ * function set ... state, so an operator can switch verbatim: keywords
+ * may be shortened as devlink allows ("port fu se DEV/1 st active"), the
+ * output is devlink's, text or JSON.  What differs: "port add" fills in
+ * pfnum (the device's PCI function) when it is left out, which iproute2
+ * 6.1 refuses before asking the kernel, and "port show DEV" lists one
+ * device's ports.
  */
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <linux/devlink.h>
 #include "cmd.h"
 
-int fail(int status, const char *fmt, ...)
+/* Each attribute as devlink prints it, in its order, text or JSON. */
+static void port_text(FILE *f, const struct dl_port *p)
 {
-	va_list ap;
-
-	fputs("dsa-sf: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return status;
+	fprintf(f, "%s/%s/%u:", p->dev.bus, p->dev.name, p->index);
+	if (p->has_type)
+		fprintf(f, " type %s", dl_type_name(p->type));
+	if (p->has_flavour)
+		fprintf(f, " flavour %s", dl_flavour_name(p->flavour));
+	if (p->has_controller)
+		fprintf(f, " controller %u", p->controller);
+	if (p->has_pfnum)
+		fprintf(f, " pfnum %u", p->pfnum);
+	if (p->has_sfnum)
+		fprintf(f, " sfnum %u", p->sfnum);
+	if (p->has_external)
+		fprintf(f, " external %s", p->external ? "true" : "false");
+	if (p->has_splittable)
+		fprintf(f, " splittable %s", p->splittable ? "true" : "false");
+	fputc('\n', f);
+	if (!p->has_fn)
+		return;
+	fputs("  function:\n    ", f);
+	if (p->has_state)
+		fprintf(f, " state %s", dl_state_name(p->state));
+	if (p->has_opstate)
+		fprintf(f, " opstate %s", dl_opstate_name(p->opstate));
+	fputc('\n', f);
 }
 
-int kernel_fail(struct ctx *ctx, int err, const char *what)
+static void port_json_bool(struct json *j, const char *key, uint8_t v)
 {
-	if (ctx->nl.extack[0])
-		return fail(EXIT_KERNEL, "%s: %s", what, ctx->nl.extack);
-	return fail(EXIT_KERNEL, "%s: %s", what, strerror(-err));
+	json_key(j, key);
+	json_bool(j, v);
 }
 
-static void port_print(const struct dl_port *p, bool json, bool *first)
+static void port_json(struct json *j, const struct dl_port *p)
 {
-	if (json) {
-		printf("%s\"%s/%s/%u\":{\"flavour\":\"%s\",\"pfnum\":%u",
-		       *first ? "" : ",", p->dev.bus, p->dev.name, p->index,
-		       dl_flavour_name(p->flavour), p->pfnum);
-		if (p->has_sfnum)
-			printf(",\"sfnum\":%u", p->sfnum);
-		if (p->has_fn)
-			printf(",\"function\":{\"state\":\"%s\",\"opstate\":\"%s\"}",
-			       dl_state_name(p->state),
-			       dl_opstate_name(p->opstate));
-		putchar('}');
-	} else {
-		printf("%s/%s/%u: flavour %s pfnum %u", p->dev.bus,
-		       p->dev.name, p->index, dl_flavour_name(p->flavour),
-		       p->pfnum);
-		if (p->has_sfnum)
-			printf(" sfnum %u", p->sfnum);
-		putchar('\n');
-		if (p->has_fn)
-			printf("  function:\n    state %s opstate %s\n",
-			       dl_state_name(p->state),
-			       dl_opstate_name(p->opstate));
+	json_keyf(j, "%s/%s/%u", p->dev.bus, p->dev.name, p->index);
+	json_open(j, '{');
+	if (p->has_type) {
+		json_key(j, "type");
+		json_str(j, dl_type_name(p->type));
 	}
-	*first = false;
+	if (p->has_flavour) {
+		json_key(j, "flavour");
+		json_str(j, dl_flavour_name(p->flavour));
+	}
+	if (p->has_controller) {
+		json_key(j, "controller");
+		json_uint(j, p->controller);
+	}
+	if (p->has_pfnum) {
+		json_key(j, "pfnum");
+		json_uint(j, p->pfnum);
+	}
+	if (p->has_sfnum) {
+		json_key(j, "sfnum");
+		json_uint(j, p->sfnum);
+	}
+	if (p->has_external)
+		port_json_bool(j, "external", p->external);
+	if (p->has_splittable)
+		port_json_bool(j, "splittable", p->splittable);
+	if (p->has_fn) {
+		json_key(j, "function");
+		json_open(j, '{');
+		if (p->has_state) {
+			json_key(j, "state");
+			json_str(j, dl_state_name(p->state));
+		}
+		if (p->has_opstate) {
+			json_key(j, "opstate");
+			json_str(j, dl_opstate_name(p->opstate));
+		}
+		json_close(j, '}');
+	}
+	json_close(j, '}');
 }
 
-struct show_data {
-	bool json, first;
-};
+/* devlink's frame: {"port":{ one member per port }} */
+static void port_section(struct ctx *ctx, bool open)
+{
+	if (!ctx->json)
+		return;
+	if (open) {
+		json_open(&ctx->js, '{');
+		json_key(&ctx->js, "port");
+		json_open(&ctx->js, '{');
+	} else {
+		json_close(&ctx->js, '}');
+		json_close(&ctx->js, '}');
+	}
+}
 
 static int show_cb(const struct dl_port *port, void *data)
 {
-	struct show_data *d = data;
+	struct ctx *ctx = data;
 
-	port_print(port, d->json, &d->first);
+	if (ctx->json)
+		port_json(&ctx->js, port);
+	else
+		port_text(ctx->out, port);
 	return 0;
 }
 
-/* port show [DEV[/PORT]] [-j | --json] */
+/* port show [DEV[/PORT]] */
 static int port_show(struct ctx *ctx, int argc, char **argv)
 {
-	struct show_data d = { .first = true };
-	const char *handle = NULL;
 	struct dl_port port;
 	struct dl_dev dev;
 	uint32_t index;
 	bool is_port;
-	int i, ret;
+	int ret;
 
-	for (i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
-			d.json = true;
-		else if (!handle)
-			handle = argv[i];
-		else
-			return fail(EXIT_USAGE, "port show: unexpected \"%s\"",
-				    argv[i]);
-	}
-	is_port = handle && !dl_port_handle_parse(handle, &dev, &index);
-	if (handle && !is_port && dl_dev_parse(handle, &dev))
+	if (argc > 1)
+		return fail(EXIT_USAGE, "port show: unexpected \"%s\"", argv[1]);
+	is_port = argc && !dl_port_handle_parse(argv[0], &dev, &index);
+	if (argc && !is_port && dl_dev_parse(argv[0], &dev))
 		return fail(EXIT_USAGE, "\"%s\" is neither DEV nor DEV/PORT (e.g. pci/0000:00:0a.0/1)",
-			    handle);
+			    argv[0]);
 	ret = ctx_connect(ctx);
 	if (ret)
 		return ret;
+	port_section(ctx, true);
 	if (is_port) {
 		ret = dl_port_get(&ctx->nl, &dev, index, &port);
-		if (!ret) {
-			if (d.json)
-				printf("{\"port\":{");
-			port_print(&port, d.json, &d.first);
-		}
+		if (!ret)
+			show_cb(&port, ctx);
 	} else {
-		/* a dump's ports go out as they come: the braces follow */
-		if (d.json)
-			printf("{\"port\":{");
-		ret = dl_port_dump(&ctx->nl, handle ? &dev : NULL, show_cb,
-				   &d);
+		/* the kernel dumps the one instance, or says it has none */
+		ret = dl_port_dump(&ctx->nl, argc ? &dev : NULL, show_cb, ctx);
 	}
-	if (d.json && (!ret || !is_port))
-		printf("}}\n");
+	port_section(ctx, false);
 	return ret ? kernel_fail(ctx, ret, "port show") : EXIT_OK;
 }
 
-int arg_u32(const char *key, const char *val, uint32_t min, uint32_t max,
-	    uint32_t *out)
-{
-	int ret;
-
-	if (!val)
-		return fail(EXIT_USAGE, "%s: a number is expected", key);
-	ret = parse_u32(val, max, out);
-	if (ret == -ERANGE || (!ret && *out < min))
-		return fail(EXIT_USAGE, "%s %s: out of range (%u..%u)", key,
-			    val, min, max);
-	if (ret)
-		return fail(EXIT_USAGE, "%s \"%s\": not a number", key, val);
-	return EXIT_OK;
-}
-
-/* port add DEV flavour FLAVOUR [pfnum N] [sfnum N] */
-static int port_add(struct ctx *ctx, int argc, char **argv)
-{
-	bool has_flavour = false, has_sfnum = false, first = true;
-	uint32_t pfnum = UINT32_MAX, sfnum;
-	uint16_t flavour, pf16;
-	struct dl_port port;
+struct add_opts {
 	struct dl_dev dev;
-	int i, ret;
+	bool has_index, has_flavour, has_pfnum, has_sfnum, has_controller;
+	uint32_t index, pfnum, sfnum, controller;
+	uint16_t flavour;
+};
 
-	if (argc < 1 || dl_dev_parse(argv[0], &dev))
+/* The keywords of port add, in the order devlink tries them. */
+static int port_add_parse(int argc, char **argv, struct add_opts *o)
+{
+	int i, ret = EXIT_OK;
+
+	memset(o, 0, sizeof(*o));
+	if (argc < 1)
 		return fail(EXIT_USAGE, "port add: DEV (e.g. pci/0000:00:0a.0) is expected");
-	for (i = 1; i < argc; i += 2) {
+	/* devlink takes DEV/PORT too: the kernel says what it makes of it */
+	o->has_index = !dl_port_handle_parse(argv[0], &o->dev, &o->index);
+	if (!o->has_index && dl_dev_parse(argv[0], &o->dev))
+		return fail(EXIT_USAGE, "port add: DEV (e.g. pci/0000:00:0a.0) is expected");
+	for (i = 1; i < argc && !ret; i += 2) {
 		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
 
-		if (!strcmp(argv[i], "flavour")) {
-			if (!val || dl_flavour_parse(val, &flavour))
+		if (kw_match(argv[i], "flavour")) {
+			if (!val || dl_flavour_parse(val, &o->flavour))
 				return fail(EXIT_USAGE, "flavour \"%s\": unknown",
 					    val ? val : "");
-			has_flavour = true;
-		} else if (!strcmp(argv[i], "pfnum")) {
-			ret = arg_u32("pfnum", val, 0, UINT16_MAX, &pfnum);
-			if (ret)
-				return ret;
-		} else if (!strcmp(argv[i], "sfnum")) {
-			ret = arg_u32("sfnum", val, 0, UINT32_MAX, &sfnum);
-			if (ret)
-				return ret;
-			has_sfnum = true;
+			o->has_flavour = true;
+		} else if (kw_match(argv[i], "pfnum")) {
+			ret = arg_u32("pfnum", val, 0, UINT16_MAX, &o->pfnum);
+			o->has_pfnum = true;
+		} else if (kw_match(argv[i], "sfnum")) {
+			ret = arg_u32("sfnum", val, 0, UINT32_MAX, &o->sfnum);
+			o->has_sfnum = true;
+		} else if (kw_match(argv[i], "controller")) {
+			ret = arg_u32("controller", val, 0, UINT32_MAX,
+				      &o->controller);
+			o->has_controller = true;
 		} else {
 			return fail(EXIT_USAGE, "port add: unknown option \"%s\"",
 				    argv[i]);
 		}
 	}
-	if (!has_flavour)
+	if (ret)
+		return ret;
+	if (!o->has_flavour)
 		return fail(EXIT_USAGE, "port add: flavour is expected (pcisf)");
-	if (pfnum == UINT32_MAX) {
-		if (dl_pfnum(&dev, &pf16))
+	return EXIT_OK;
+}
+
+/* port add DEV[/PORT] flavour FLAVOUR [pfnum N] [sfnum N] [controller N] */
+static int port_add(struct ctx *ctx, int argc, char **argv)
+{
+	struct dl_port_new req = { };
+	struct add_opts o;
+	struct dl_port port;
+	uint16_t pf16;
+	int ret;
+
+	ret = port_add_parse(argc, argv, &o);
+	if (ret)
+		return ret;
+	if (!o.has_pfnum) {
+		if (dl_pfnum(&o.dev, &pf16))
 			return fail(EXIT_USAGE, "port add: pfnum is expected (%s is not a PCI address)",
-				    dev.name);
-		pfnum = pf16;
+				    o.dev.name);
+		o.pfnum = pf16;
 	}
+	req.flavour = o.flavour;
+	req.pfnum = o.pfnum;
+	req.sfnum = o.has_sfnum ? &o.sfnum : NULL;
+	req.index = o.has_index ? &o.index : NULL;
+	req.controller = o.has_controller ? &o.controller : NULL;
 	ret = ctx_connect(ctx);
 	if (ret)
 		return ret;
-	ret = dl_port_add(&ctx->nl, &dev, flavour, pfnum,
-			  has_sfnum ? &sfnum : NULL, &port);
+	ret = dl_port_add(&ctx->nl, &o.dev, &req, &port);
 	if (ret)
 		return kernel_fail(ctx, ret, "port add");
-	port_print(&port, false, &first);
+	port_section(ctx, true);
+	show_cb(&port, ctx);
+	port_section(ctx, false);
 	return EXIT_OK;
 }
 
@@ -204,24 +252,24 @@ static int port_del(struct ctx *ctx, int argc, char **argv)
 }
 
 /* port function set DEV/PORT state {active|inactive} */
-static int port_function(struct ctx *ctx, int argc, char **argv)
+static int port_function_set(struct ctx *ctx, int argc, char **argv)
 {
 	struct dl_dev dev;
 	uint32_t index;
 	uint8_t state;
 	int ret;
 
-	if (argc != 4 || strcmp(argv[0], "set") ||
-	    dl_port_handle_parse(argv[1], &dev, &index) ||
-	    strcmp(argv[2], "state"))
-		return fail(EXIT_USAGE, "port function: set DEV/PORT state {active|inactive} is expected");
-	if (!strcmp(argv[3], "active"))
+	if (argc < 1 || dl_port_handle_parse(argv[0], &dev, &index))
+		return fail(EXIT_USAGE, "port function set: DEV/PORT (e.g. pci/0000:00:0a.0/1) is expected");
+	if (argc != 3 || !kw_match(argv[1], "state"))
+		return fail(EXIT_USAGE, "port function set: only \"state {active|inactive}\" is known to dsa-sf");
+	if (!strcmp(argv[2], "active"))
 		state = DEVLINK_PORT_FN_STATE_ACTIVE;
-	else if (!strcmp(argv[3], "inactive"))
+	else if (!strcmp(argv[2], "inactive"))
 		state = DEVLINK_PORT_FN_STATE_INACTIVE;
 	else
 		return fail(EXIT_USAGE, "state \"%s\": active or inactive is expected",
-			    argv[3]);
+			    argv[2]);
 	ret = ctx_connect(ctx);
 	if (ret)
 		return ret;
@@ -229,15 +277,36 @@ static int port_function(struct ctx *ctx, int argc, char **argv)
 	return ret ? kernel_fail(ctx, ret, "port function set") : EXIT_OK;
 }
 
+static int port_function(struct ctx *ctx, int argc, char **argv)
+{
+	if (argc && kw_match(argv[0], "set"))
+		return port_function_set(ctx, argc - 1, argv + 1);
+	return fail(EXIT_USAGE, "port function: set DEV/PORT state {active|inactive} is expected");
+}
+
+/* devlink's port commands, tried in devlink's order. */
 int cmd_port(struct ctx *ctx, int argc, char **argv)
 {
-	if (argc < 1 || !strcmp(argv[0], "show") || !strcmp(argv[0], "list"))
+	static const char *const devlink_only[] = {
+		"set", "split", "unsplit", "param"
+	};
+	unsigned int i;
+
+	if (argc && kw_match(argv[0], "help")) {
+		usage(ctx->out);
+		return EXIT_OK;
+	}
+	if (!argc || kw_match(argv[0], "show") || kw_match(argv[0], "list"))
 		return port_show(ctx, argc ? argc - 1 : 0, argv + 1);
-	if (!strcmp(argv[0], "add"))
-		return port_add(ctx, argc - 1, argv + 1);
-	if (!strcmp(argv[0], "del"))
-		return port_del(ctx, argc - 1, argv + 1);
-	if (!strcmp(argv[0], "function"))
+	for (i = 0; i < ARRAY_SIZE(devlink_only); i++)
+		if (kw_match(argv[0], devlink_only[i]))
+			return fail(EXIT_USAGE, "port %s: not for subfunctions; use devlink",
+				    devlink_only[i]);
+	if (kw_match(argv[0], "function"))
 		return port_function(ctx, argc - 1, argv + 1);
+	if (kw_match(argv[0], "add"))
+		return port_add(ctx, argc - 1, argv + 1);
+	if (kw_match(argv[0], "del"))
+		return port_del(ctx, argc - 1, argv + 1);
 	return fail(EXIT_USAGE, "port: unknown command \"%s\"", argv[0]);
 }

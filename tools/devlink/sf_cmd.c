@@ -5,6 +5,7 @@
  */
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 
 struct create_opts {
 	struct dl_dev dev;
+	uint16_t pfnum;
 	uint32_t sfnum, count;
 	bool has_sfnum, activate, bind;
 };
@@ -27,6 +29,9 @@ static int create_parse(int argc, char **argv, struct create_opts *o)
 	o->count = 1;
 	if (argc < 1 || dl_dev_parse(argv[0], &o->dev))
 		return fail(EXIT_USAGE, "create: DEV (e.g. pci/0000:00:0a.0) is expected");
+	if (dl_pfnum(&o->dev, &o->pfnum))
+		return fail(EXIT_USAGE, "create: %s is not a PCI device (pci/DDDD:BB:DD.F)",
+			    argv[0]);
 	for (i = 1; i < argc; i++) {
 		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
 
@@ -60,21 +65,83 @@ static int create_parse(int argc, char **argv, struct create_opts *o)
 	return EXIT_OK;
 }
 
-/* One SF as made: its port, and once active its device for QEMU. */
-static void create_print(const struct dl_port *p, const struct sf_aux *aux)
+/* A signal that asks a create to stop: it undoes what it made, then exits. */
+static volatile sig_atomic_t create_stop;
+
+static void create_signal(int sig)
 {
-	printf("port %s/%s/%u sfnum %u", p->dev.bus, p->dev.name, p->index,
-	       p->sfnum);
+	create_stop = sig;
+}
+
+/*
+ * SA_RESTART: a netlink exchange or a modprobe the signal lands in runs
+ * to its end, so no port is made without dsa-sf knowing its index.
+ */
+static void create_catch(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = create_signal,
+				.sa_flags = SA_RESTART };
+	unsigned int i;
+
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+/* One SF as made: its port, and once active its device for QEMU. */
+static void create_text(FILE *f, const struct dl_port *p,
+			const struct sf_aux *aux)
+{
+	fprintf(f, "port %s/%s/%u sfnum %u", p->dev.bus, p->dev.name,
+		p->index, p->sfnum);
 	if (aux && aux->name[0]) {
-		printf(" device %s driver %s", aux->name,
-		       aux->driver[0] ? aux->driver : "none");
+		fprintf(f, " device %s driver %s", aux->name,
+			aux->driver[0] ? aux->driver : "none");
 		if (aux->group >= 0)
-			printf(" vfio /dev/vfio/%d", aux->group);
+			fprintf(f, " vfio /dev/vfio/%d", aux->group);
 	}
-	putchar('\n');
+	fputc('\n', f);
 	if (aux && aux->group >= 0 && !strcmp(aux->driver, SF_VFIO_DRIVER))
-		printf("  qemu: -device vfio-pci,sysfsdev=" SF_AUX_DIR "/%s\n",
-		       aux->name);
+		fprintf(f, "  qemu: -device vfio-pci,sysfsdev=" SF_AUX_DIR "/%s\n",
+			aux->name);
+}
+
+/* What sysfs says of an SF's device, as JSON members. */
+static void aux_json(struct json *j, const struct sf_aux *a)
+{
+	json_key(j, "device");
+	json_str(j, a->name);
+	json_key(j, "driver");
+	if (a->driver[0])
+		json_str(j, a->driver);
+	else
+		json_null(j);
+	json_key(j, "pasid");
+	json_int(j, a->pasid);
+	json_key(j, "wq");
+	json_int(j, a->wq);
+	json_key(j, "vfio_group");
+	json_int(j, a->group);
+}
+
+static void create_json(struct json *j, const struct dl_port *p,
+			const struct sf_aux *aux)
+{
+	json_open(j, '{');
+	json_key(j, "port");
+	json_strf(j, "%s/%s/%u", p->dev.bus, p->dev.name, p->index);
+	json_key(j, "sfnum");
+	json_uint(j, p->sfnum);
+	if (aux && aux->name[0]) {
+		aux_json(j, aux);
+		if (aux->group >= 0 && !strcmp(aux->driver, SF_VFIO_DRIVER)) {
+			json_key(j, "qemu");
+			json_strf(j, "-device vfio-pci,sysfsdev=" SF_AUX_DIR "/%s",
+				  aux->name);
+		}
+	}
+	json_close(j, '}');
 }
 
 /* Activate and bind one SF the way @o asks. */
@@ -101,140 +168,188 @@ static int create_up(struct ctx *ctx, const struct create_opts *o,
 	return EXIT_OK;
 }
 
-/* Undo what a failed create made: deactivated, deleted. */
-static void create_undo(struct ctx *ctx, const struct create_opts *o,
-			const uint32_t *made, uint32_t n)
+/*
+ * Undo what a failed create made: deactivated, deleted, newest first.
+ * What cannot be deleted is listed, and the status says so.
+ */
+static int create_undo(struct ctx *ctx, const struct create_opts *o,
+		       const uint32_t *made, uint32_t n, int status)
 {
+	uint32_t left = 0;
 	int ret;
 
+	if (n)
+		fprintf(stderr, "dsa-sf: deleting the %u port%s this run made\n",
+			n, n == 1 ? "" : "s");
 	while (n--) {
 		dl_port_set_state(&ctx->nl, &o->dev, made[n],
 				  DEVLINK_PORT_FN_STATE_INACTIVE);
 		ret = dl_port_del(&ctx->nl, &o->dev, made[n]);
-		if (ret)
-			fprintf(stderr, "dsa-sf: could not delete port %u: %s\n",
-				made[n], ctx->nl.extack[0] ? ctx->nl.extack :
-				strerror(-ret));
+		if (!ret)
+			continue;
+		fprintf(stderr, "dsa-sf: left behind: %s/%s/%u (%s)\n",
+			o->dev.bus, o->dev.name, made[n],
+			ctx->nl.extack[0] ? ctx->nl.extack : strerror(-ret));
+		left++;
 	}
+	return left ? EXIT_LEFT : status;
+}
+
+/* One SF: added, then activated and bound as @o asks; @made grows. */
+static int create_one(struct ctx *ctx, const struct create_opts *o,
+		      uint32_t n, uint32_t *made, uint32_t *nmade)
+{
+	struct dl_port_new req = { .flavour = DEVLINK_PORT_FLAVOUR_PCI_SF };
+	uint32_t sfnum = o->sfnum + n;
+	struct dl_port port;
+	struct sf_aux aux;
+	int ret;
+
+	req.pfnum = o->pfnum;
+	req.sfnum = o->has_sfnum ? &sfnum : NULL;
+	ret = dl_port_add(&ctx->nl, &o->dev, &req, &port);
+	if (ret)
+		return kernel_fail(ctx, ret, "port add");
+	made[(*nmade)++] = port.index;
+	memset(&aux, 0, sizeof(aux));
+	if (o->activate) {
+		ret = create_up(ctx, o, &port, &aux);
+		if (ret)
+			return ret;
+	}
+	if (ctx->json)
+		create_json(&ctx->js, &port, o->activate ? &aux : NULL);
+	else
+		create_text(ctx->out, &port, o->activate ? &aux : NULL);
+	return EXIT_OK;
 }
 
 /*
  * create DEV [--sfnum N] [--count N] [--activate] [--bind vfio]: all
- * over one socket; if one fails, what this run made is deleted again.
+ * over one socket.  If one fails, or a signal asks to stop, what this
+ * run made is deleted again and nothing goes to stdout.
  */
 int cmd_create(struct ctx *ctx, int argc, char **argv)
 {
+	uint32_t *made, n, nmade = 0;
 	struct create_opts o;
-	struct dl_port port;
-	struct sf_aux aux;
-	uint32_t *made, n, sfnum;
-	uint16_t pfnum;
 	int ret;
 
 	ret = create_parse(argc, argv, &o);
 	if (ret)
 		return ret;
-	if (dl_pfnum(&o.dev, &pfnum))
-		return fail(EXIT_USAGE, "%s/%s: not a PCI device", o.dev.bus,
-			    o.dev.name);
 	ret = ctx_connect(ctx);
 	if (ret)
 		return ret;
 	made = calloc(o.count, sizeof(*made));
 	if (!made)
 		return fail(EXIT_SYSTEM, "out of memory");
-	for (n = 0; n < o.count; n++) {
-		sfnum = o.sfnum + n;
-		ret = dl_port_add(&ctx->nl, &o.dev, DEVLINK_PORT_FLAVOUR_PCI_SF,
-				  pfnum, o.has_sfnum ? &sfnum : NULL, &port);
-		if (ret) {
-			ret = kernel_fail(ctx, ret, "port add");
-			break;
-		}
-		made[n] = port.index;
-		memset(&aux, 0, sizeof(aux));
-		if (o.activate) {
-			ret = create_up(ctx, &o, &port, &aux);
-			if (ret) {
-				n++;
-				break;
-			}
-		}
-		create_print(&port, o.activate ? &aux : NULL);
+	create_catch();
+	if (ctx->json) {
+		json_open(&ctx->js, '{');
+		json_key(&ctx->js, "sf");
+		json_open(&ctx->js, '[');
 	}
-	if (ret) {
-		if (n)
-			fprintf(stderr, "dsa-sf: deleting the %u port%s this run made\n",
-				n, n == 1 ? "" : "s");
-		create_undo(ctx, &o, made, n);
+	for (n = 0; n < o.count && !ret; n++) {
+		ret = create_one(ctx, &o, n, made, &nmade);
+		if (!ret && create_stop)
+			ret = fail(EXIT_SIGNAL + create_stop, "%s: stopping",
+				   strsignal(create_stop));
 	}
+	if (ctx->json) {
+		json_close(&ctx->js, ']');
+		json_close(&ctx->js, '}');
+	}
+	if (ret)
+		ret = create_undo(ctx, &o, made, nmade, ret);
 	free(made);
 	return ret;
 }
 
 struct list_data {
-	bool json, first;
+	struct ctx *ctx;
+	bool header;
 };
 
-static void list_json(const struct dl_port *p, const struct sf_aux *a,
-		      bool first)
+static void list_json(struct json *j, const struct dl_port *p,
+		      const struct sf_aux *a)
 {
-	printf("%s{\"port\":\"%s/%s/%u\",\"sfnum\":%u,\"state\":\"%s\",\"opstate\":\"%s\"",
-	       first ? "" : ",", p->dev.bus, p->dev.name, p->index, p->sfnum,
-	       dl_state_name(p->state), dl_opstate_name(p->opstate));
+	json_open(j, '{');
+	json_key(j, "port");
+	json_strf(j, "%s/%s/%u", p->dev.bus, p->dev.name, p->index);
+	json_key(j, "sfnum");
+	json_uint(j, p->sfnum);
+	json_key(j, "state");
+	json_str(j, dl_state_name(p->state));
+	json_key(j, "opstate");
+	json_str(j, dl_opstate_name(p->opstate));
 	if (a->name[0])
-		printf(",\"device\":\"%s\",\"driver\":%s%s%s,\"pasid\":%d,\"wq\":%d,\"vfio_group\":%d",
-		       a->name, a->driver[0] ? "\"" : "",
-		       a->driver[0] ? a->driver : "null",
-		       a->driver[0] ? "\"" : "", a->pasid, a->wq, a->group);
-	putchar('}');
+		aux_json(j, a);
+	json_close(j, '}');
+}
+
+static void list_text(FILE *f, const struct dl_port *p,
+		      const struct sf_aux *a, bool header)
+{
+	char handle[160];
+
+	if (header)
+		fprintf(f, "%-22s %6s %-8s %-8s %-12s %-14s %5s %3s %5s\n",
+			"PORT", "SFNUM", "STATE", "OPSTATE", "DEVICE", "DRIVER",
+			"PASID", "WQ", "GROUP");
+	snprintf(handle, sizeof(handle), "%s/%s/%u", p->dev.bus, p->dev.name,
+		 p->index);
+	fprintf(f, "%-22s %6u %-8s %-8s %-12s %-14s %5d %3d %5d\n", handle,
+		p->sfnum, dl_state_name(p->state), dl_opstate_name(p->opstate),
+		a->name[0] ? a->name : "-", a->driver[0] ? a->driver : "-",
+		a->pasid, a->wq, a->group);
+}
+
+/* Our SFs: PCI SF ports of a device the idxd driver drives. */
+static bool sf_port_is_ours(const struct dl_port *p)
+{
+	return p->has_flavour && p->flavour == DEVLINK_PORT_FLAVOUR_PCI_SF &&
+	       sf_dev_is_idxd(&p->dev);
 }
 
 static int list_cb(const struct dl_port *p, void *data)
 {
 	struct list_data *d = data;
-	char handle[160];
 	struct sf_aux a;
 
-	if (p->flavour != DEVLINK_PORT_FLAVOUR_PCI_SF || !sf_dev_is_idxd(&p->dev))
+	if (!sf_port_is_ours(p))
 		return 0;
 	sf_aux_find(p, &a);
-	if (d->json) {
-		list_json(p, &a, d->first);
-	} else {
-		if (d->first)
-			printf("%-22s %6s %-8s %-8s %-12s %-14s %5s %3s %5s\n",
-			       "PORT", "SFNUM", "STATE", "OPSTATE", "DEVICE",
-			       "DRIVER", "PASID", "WQ", "GROUP");
-		snprintf(handle, sizeof(handle), "%s/%s/%u", p->dev.bus,
-			 p->dev.name, p->index);
-		printf("%-22s %6u %-8s %-8s %-12s %-14s %5d %3d %5d\n",
-		       handle, p->sfnum, dl_state_name(p->state),
-		       dl_opstate_name(p->opstate), a.name[0] ? a.name : "-",
-		       a.driver[0] ? a.driver : "-", a.pasid, a.wq, a.group);
-	}
-	d->first = false;
+	if (d->ctx->json)
+		list_json(&d->ctx->js, p, &a);
+	else
+		list_text(d->ctx->out, p, &a, d->header);
+	d->header = false;
 	return 0;
 }
 
-/* list [--json]: every SF port of every device */
+/* list: every SF port of every device */
 int cmd_list(struct ctx *ctx, int argc, char **argv)
 {
-	struct list_data d = { .first = true };
+	struct list_data d = { ctx, true };
 	int ret;
 
-	if (argc > 1 || (argc == 1 && strcmp(argv[0], "--json") &&
-			 strcmp(argv[0], "-j")))
-		return fail(EXIT_USAGE, "list: only --json is known");
-	d.json = argc == 1;
+	if (argc)
+		return fail(EXIT_USAGE, "list: unexpected \"%s\" (only -j, -p are known)",
+			    argv[0]);
 	ret = ctx_connect(ctx);
 	if (ret)
 		return ret;
-	if (d.json)
-		printf("[");
+	if (ctx->json) {
+		json_open(&ctx->js, '{');
+		json_key(&ctx->js, "sf");
+		json_open(&ctx->js, '[');
+	}
 	ret = dl_port_dump(&ctx->nl, NULL, list_cb, &d);
-	if (d.json)
-		printf("]\n");
+	if (ctx->json) {
+		json_close(&ctx->js, ']');
+		json_close(&ctx->js, '}');
+	}
 	return ret ? kernel_fail(ctx, ret, "list") : EXIT_OK;
 }
 
@@ -243,7 +358,7 @@ static int destroy_one(struct ctx *ctx, const struct dl_port *p)
 {
 	int ret;
 
-	if (p->has_fn && p->state == DEVLINK_PORT_FN_STATE_ACTIVE) {
+	if (p->has_state && p->state == DEVLINK_PORT_FN_STATE_ACTIVE) {
 		ret = dl_port_set_state(&ctx->nl, &p->dev, p->index,
 					DEVLINK_PORT_FN_STATE_INACTIVE);
 		if (ret)
@@ -252,7 +367,8 @@ static int destroy_one(struct ctx *ctx, const struct dl_port *p)
 	ret = dl_port_del(&ctx->nl, &p->dev, p->index);
 	if (ret)
 		return kernel_fail(ctx, ret, "port del");
-	printf("deleted %s/%s/%u\n", p->dev.bus, p->dev.name, p->index);
+	fprintf(ctx->out, "deleted %s/%s/%u\n", p->dev.bus, p->dev.name,
+		p->index);
 	return EXIT_OK;
 }
 
@@ -266,7 +382,7 @@ static int collect_cb(const struct dl_port *p, void *data)
 	struct sf_list *l = data;
 	struct dl_port *grown;
 
-	if (p->flavour != DEVLINK_PORT_FLAVOUR_PCI_SF || !sf_dev_is_idxd(&p->dev))
+	if (!sf_port_is_ours(p))
 		return 0;
 	if (l->n == l->size) {
 		grown = realloc(l->port, (l->size * 2 + 8) * sizeof(*grown));

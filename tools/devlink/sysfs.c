@@ -18,21 +18,34 @@
 #include <sys/wait.h>
 #include "sysfs.h"
 
-/* An integer attribute of the device; -1 if it cannot be read. */
-static int sf_attr_int(const char *dev, const char *attr)
+/*
+ * A number attribute of the device, read whole as the kernel writes one
+ * (decimal, a newline): 0, or -errno if it is missing or not a number.
+ */
+static int sf_attr_u32(const char *dev, const char *attr, uint32_t *v)
 {
-	char path[PATH_MAX];
-	FILE *f;
-	int v;
+	char path[PATH_MAX], buf[16];
+	ssize_t n;
+	int fd;
 
 	snprintf(path, sizeof(path), SF_AUX_DIR "/%s/%s", dev, attr);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%d", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0 || buf[n - 1] != '\n')
+		return -EINVAL;
+	buf[n - 1] = '\0';
+	return parse_u32(buf, UINT32_MAX, v);
+}
+
+/* The same, or -1 for an attribute that cannot be read. */
+static int sf_attr_or_none(const char *dev, const char *attr)
+{
+	uint32_t v;
+
+	return sf_attr_u32(dev, attr, &v) || v > INT_MAX ? -1 : (int)v;
 }
 
 /* The last component of what the link @path points at, or "". */
@@ -63,9 +76,10 @@ static void sf_link_name(const char *dev, const char *link, char *out,
 static int sf_group(const char *dev)
 {
 	char group[32];
+	uint32_t v;
 
 	sf_link_name(dev, "iommu_group", group, sizeof(group));
-	return group[0] ? atoi(group) : -1;
+	return parse_u32(group, INT_MAX, &v) ? -1 : (int)v;
 }
 
 /* Whether idxd.sf.<n> @dev hangs off @pci (its parent's name). */
@@ -97,6 +111,7 @@ bool sf_dev_is_idxd(const struct dl_dev *dev)
 int sf_aux_find(const struct dl_port *port, struct sf_aux *aux)
 {
 	struct dirent *de;
+	uint32_t sfnum;
 	DIR *d;
 	int ret = -ENOENT;
 
@@ -109,14 +124,15 @@ int sf_aux_find(const struct dl_port *port, struct sf_aux *aux)
 		return -ENOENT;
 	while ((de = readdir(d))) {
 		if (strncmp(de->d_name, "idxd.sf.", 8) ||
-		    sf_attr_int(de->d_name, "sfnum") != (int)port->sfnum ||
+		    sf_attr_u32(de->d_name, "sfnum", &sfnum) ||
+		    sfnum != port->sfnum ||
 		    !sf_aux_of(de->d_name, port->dev.name))
 			continue;
 		snprintf(aux->name, sizeof(aux->name), "%s", de->d_name);
 		sf_link_name(aux->name, "driver", aux->driver,
 			     sizeof(aux->driver));
-		aux->pasid = sf_attr_int(aux->name, "pasid");
-		aux->wq = sf_attr_int(aux->name, "wq");
+		aux->pasid = sf_attr_or_none(aux->name, "pasid");
+		aux->wq = sf_attr_or_none(aux->name, "wq");
 		aux->group = sf_group(aux->name);
 		ret = 0;
 		break;
