@@ -36,14 +36,22 @@ MAKEFLAGS += --no-print-directory
 # idempotent and quick once everything is installed.  Sub-makes and
 # scripts inherit ABI through the environment, so it runs once per make.
 NO_DEPS_GOALS := clean help uninstall
-HOST_GOALS := install dkms uninstall
+HOST_GOALS := install dkms uninstall install-tool
 GOALS := $(or $(MAKECMDGOALS),all)
-ifeq ($(filter-out $(HOST_GOALS) $(NO_DEPS_GOALS),$(GOALS)),)
+ifneq ($(filter $(HOST_GOALS),$(GOALS)),)
 # a DSA host: its own kernel, none of the VM's packages
+ifneq ($(filter-out $(HOST_GOALS) $(NO_DEPS_GOALS),$(GOALS)),)
+$(error $(filter $(HOST_GOALS),$(GOALS)) go alone (not with $(filter-out $(HOST_GOALS) $(NO_DEPS_GOALS),$(GOALS))): they build for the running kernel)
+endif
 ABI ?= $(shell uname -r)
+KDIR ?= /usr/src/linux-headers-$(ABI)
+# a staged install (DESTDIR, a package build) brings its own build deps
+ifeq ($(DESTDIR),)
 ifneq ($(filter-out $(NO_DEPS_GOALS),$(GOALS)),)
-ifneq ($(shell scripts/deps.sh --host $(ABI) $(filter dkms,$(GOALS)) >&2 && echo ok),ok)
-$(error scripts/deps.sh --host $(ABI) failed)
+HOST_PKGS := $(filter dkms,$(GOALS)) $(if $(wildcard $(KDIR)/Makefile),,linux-headers-$(ABI))
+ifneq ($(shell scripts/deps.sh --host $(HOST_PKGS) >&2 && echo ok),ok)
+$(error scripts/deps.sh --host $(HOST_PKGS) failed)
+endif
 endif
 endif
 else ifeq ($(ABI),)
@@ -61,7 +69,7 @@ KDIR ?= /usr/src/linux-headers-$(ABI)
 TOOL_DIRS := $(patsubst %/Makefile,%,$(wildcard tools/devlink/Makefile))
 
 .PHONY: all modules tools selftests check demo vm-shell clean help install \
-	dkms uninstall install-tool no-dkms no-install bench
+	dkms uninstall install-tool bench
 
 all: modules tools selftests
 
@@ -109,18 +117,26 @@ VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 
 INSTALLED := $(DESTDIR)/lib/modules/$(ABI)/updates/dsa-sf
 # DKMS's copy and ours would both be in updates/: depmod picks one of
-# two idxd.ko, so each goal refuses while the other is installed
-DKMS_HAS = $(shell dkms status -m dsa-sf -k $(ABI) 2>/dev/null | grep -c installed)
+# two idxd.ko, so each goal refuses while the other is there (checked
+# before anything runs, make -j or not)
+DKMS_VERSIONS = $(shell dkms status -m dsa-sf 2>/dev/null | sed -n 's|^dsa-sf/\([^,:]*\).*|\1|p' | sort -u)
+ifneq ($(filter install,$(GOALS)),)
+ifeq ($(DESTDIR),)
+ifneq ($(DKMS_VERSIONS),)
+$(error DKMS has dsa-sf $(DKMS_VERSIONS): make uninstall first)
+endif
+endif
+endif
+ifneq ($(filter dkms,$(GOALS)),)
+ifneq ($(DESTDIR),)
+$(error make dkms installs into this system: no DESTDIR)
+endif
+ifneq ($(wildcard $(INSTALLED)),)
+$(error $(INSTALLED) is there (make install): make uninstall first)
+endif
+endif
 
-no-dkms:
-	@if [ -z "$(DESTDIR)" ] && [ "$(DKMS_HAS)" != 0 ]; then \
-		echo "DKMS has dsa-sf for $(ABI): make uninstall first" >&2; exit 1; fi
-
-no-install:
-	@if [ -d $(INSTALLED) ]; then \
-		echo "$(INSTALLED) is there (make install): make uninstall first" >&2; exit 1; fi
-
-install: no-dkms modules install-tool
+install: modules install-tool
 	install -d $(INSTALLED)
 	install -m 0644 $(MODULES) $(INSTALLED)/
 	$(if $(DESTDIR),,depmod -a $(ABI))
@@ -130,11 +146,16 @@ install-tool: tools
 	install -D -m 0644 tools/devlink/dsa-sf.8 \
 		$(DESTDIR)$(PREFIX)/share/man/man8/dsa-sf.8
 
+define newline
+
+
+endef
+
 # What DKMS needs to rebuild the modules for a new kernel: kbuild files,
 # the drivers and the headers; nothing of the VM, QEMU or the tests.
 DKMS_SRC := /usr/src/dsa-sf-$(VERSION)
 
-dkms: no-install install-tool
+dkms: install-tool
 	rm -rf $(DKMS_SRC)
 	install -d $(DKMS_SRC)
 	cp -r Kbuild dkms.conf include $(DKMS_SRC)/
@@ -152,12 +173,7 @@ uninstall:
 	rm -rf $(INSTALLED)
 	rm -f $(DESTDIR)$(PREFIX)/sbin/dsa-sf \
 		$(DESTDIR)$(PREFIX)/share/man/man8/dsa-sf.8
-	@if [ -z "$(DESTDIR)" ] && command -v dkms >/dev/null && \
-	    dkms status -m dsa-sf 2>/dev/null | grep -q .; then \
-		echo "dkms remove -m dsa-sf -v $(VERSION) --all"; \
-		dkms remove -m dsa-sf -v $(VERSION) --all; \
-		rm -rf $(DKMS_SRC); \
-	fi
+	$(if $(DESTDIR),,$(foreach v,$(DKMS_VERSIONS),dkms remove -m dsa-sf -v $(v) --all && rm -rf /usr/src/dsa-sf-$(v)$(newline)))
 	$(if $(DESTDIR),,if [ -d /lib/modules/$(ABI) ]; then depmod -a $(ABI); fi)
 
 clean:

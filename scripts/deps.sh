@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install what the build, the VM harness and the QEMU build need, once;
-# with --host ABI [dkms], only what a DSA host needs to build and install
-# for kernel ABI (make install, make dkms).
+# with --host [PKG...], only what a DSA host needs to build and install
+# (make install, make dkms), and PKGs.
 # Idempotent: every step checks before it acts, so `make` can call it on
 # every run.  Prints the kernel ABI it resolved (e.g. 6.12.117+deb12-amd64).
 set -euo pipefail
@@ -70,11 +70,10 @@ kernel_abi() {
 }
 
 # A DSA host (make install, dkms): only what building the modules and the
-# tool for kernel $1 needs, and dkms if asked.
+# tool needs, and the packages the Makefile names (dkms, the headers of
+# the kernel it builds for when they are not there).
 host_main() {
-	local abi=$1
-	shift
-	install_pkgs build-essential kmod libmnl-dev "linux-headers-$abi" "$@"
+	install_pkgs build-essential kmod libmnl-dev "$@"
 }
 
 main() {

@@ -39,9 +39,9 @@ refused() {
 	want=$1 desc=$2
 	shift 2
 	before=$(port_indexes | tr '\n' ' ')
-	run "$want" "$@" && one_line &&
+	run "$want" "$@" && one_line && [ ! -s "$OUT" ] &&
 		[ "$before" = "$(port_indexes | tr '\n' ' ')" ]
-	result $? "$desc: exit $want, one line ($(cat "$ERR")), ports as they were"
+	result $? "$desc: exit $want, one line ($(cat "$ERR")), nothing on stdout, ports as they were"
 }
 
 # sfnum_port SFNUM: the index of the port with SFNUM, from devlink
@@ -95,6 +95,11 @@ result $? "port add DEV flavour dsa, as users write it: sfnum 0, the kernel's no
 run 0 p a "$DL" fl pcisf sf 71 && P1=$(sfnum_port 71) && [ -n "$P1" ] &&
 	run 0 port d "$DL/$P1" && [ -z "$(sfnum_port 71)" ]
 result $? "keywords shortened as devlink allows: p a DEV fl pcisf sf 71, port d DEV/PORT"
+run 0 -j port add "$DL" flavour pcisf sfnum 71 && P1=$(sfnum_port 71) &&
+	[ "$(jqf ".port[\"$DL/$P1\"].sfnum")" = 71 ] &&
+	[ "$(jqf ".port[\"$DL/$P1\"].flavour")" = pcisf ] &&
+	run 0 port del "$DL/$P1" || { sed 's/^/# /' "$OUT"; false; }
+result $? "-j port add: the new port as JSON (jq)"
 run 0 port show "$DL/$P" -j &&
 	[ "$(jqf ".port[\"$DL/$P\"].sfnum")" = 70 ] &&
 	[ "$(jqf ".port[\"$DL/$P\"].function.state")" = inactive ]
@@ -181,22 +186,23 @@ result $? "create --bind vfio takes an SF from the driver holding it (the test c
 run 0 destroy --all >/dev/null && rmmod idxd_sf_test
 run 0 create "$DL" --count 4 --sfnum 80 --activate &&
 	[ "$(grep -c '^port ' "$OUT")" -eq 4 ] &&
-	for s in 80 81 82 83; do
+	(for s in 80 81 82 83; do
 		[ "$(port_field "$(sfnum_port $s)" state)" = active ] || exit 1
-	done
+	done)
 result $? "create --count 4 --sfnum 80 --activate: sfnums 80..83, all active"
-run 0 create "$DL" --count 2 && [ "$(grep -c '^port ' "$OUT")" -eq 2 ]
-result $? "create --count 2 without --sfnum: the driver numbers them"
+run 0 create "$DL" --count 2 && [ "$(grep -c '^port ' "$OUT")" -eq 2 ] &&
+	[ ! -s "$ERR" ]
+result $? "create --count 2 without --sfnum: the driver numbers them, stderr quiet"
 run 0 destroy --all && [ "$(ports)" -eq 0 ] && [ "$(sf_devices)" -eq 0 ]
 result $? "destroy --all: no SF port, no SF device left"
 run 0 -j create "$DL" --count 2 --sfnum 60 --bind vfio &&
 	[ "$(jqf '.sf | length')" -eq 2 ] &&
-	for i in 0 1; do
+	(for i in 0 1; do
 		d=$(jqf ".sf[$i].device") &&
 		[ "$(jqf ".sf[$i].qemu")" = "-device vfio-pci,sysfsdev=/sys/bus/auxiliary/devices/$d" ] &&
 		[ "$(jqf ".sf[$i].vfio_group")" = "$(basename "$(readlink /sys/bus/auxiliary/devices/$d/iommu_group)")" ] &&
 		[ "$(jqf ".sf[$i].sfnum")" -eq $((60 + i)) ] || exit 1
-	done || { sed 's/^/# /' "$OUT"; false; }
+	done) || { sed 's/^/# /' "$OUT"; false; }
 result $? "-j create --count 2 --bind vfio: each SF's port, device, group and QEMU argument (jq)"
 run 0 destroy --all >/dev/null
 run 0 create "$DL" --sfnum 80 >/dev/null
@@ -222,19 +228,20 @@ PATH=$FAKE:$PATH run 3 create "$DL" --sfnum 77 --bind vfio &&
 	[ "$(ports)" -eq 0 ] && [ "$(sf_devices)" -eq 0 ] && [ ! -s "$OUT" ] ||
 	{ sed 's/^/# /' "$ERR"; false; }
 result $? "--bind vfio without a vfio_idxd_aux to load: exit 3, the SF deleted"
-fake_modprobe 'kill -INT $PPID; exec /usr/sbin/modprobe "$@"'
+# as a terminal's Ctrl-C, to the process group: dsa-sf and its modprobe
+fake_modprobe 'kill -INT $PPID $$; exec /usr/sbin/modprobe "$@"'
 PATH=$FAKE:$PATH run 130 create "$DL" --count 3 --sfnum 76 --bind vfio &&
 	grep -q "Interrupt: stopping" "$ERR" &&
 	grep -q "deleting the 1 port this run made" "$ERR" &&
 	[ "$(ports)" -eq 0 ] && [ "$(sf_devices)" -eq 0 ] && [ ! -s "$OUT" ] &&
 	[ -d /sys/bus/auxiliary/drivers/vfio_idxd_aux.vfio_idxd_aux ] ||
 	{ sed 's/^/# /' "$ERR"; false; }
-result $? "SIGINT during a --count (in the module load): the SF made is deleted, exit 130"
+result $? "SIGINT to dsa-sf and its modprobe during a --count: the load ends, the SF made is deleted, exit 130"
 rm -rf $FAKE
 
 # --- bad input: one line, a documented status, nothing changed --------
 run 0 create "$DL" --sfnum 90 >/dev/null
-refused 2 "create on a device devlink does not know" create pci/0000:00:1f.7
+refused 1 "create on a device idxd does not drive" create pci/0000:00:1f.7
 refused 1 "create on a device that is not PCI" create platform/dsa0
 refused 1 "--sfnum past 32 bits" create "$DL" --sfnum 4294967296
 refused 1 "--sfnum in hex (devlink reads decimal)" create "$DL" --sfnum 0x10
@@ -247,8 +254,6 @@ refused 2 "destroy of a port that is not there" destroy "$DL/999"
 refused 1 "an unknown command" frobnicate
 refused 1 "an option devlink has but dsa-sf not (-v)" -v list
 refused 2 "port show of a device devlink does not know" port show pci/0000:00:1f.7
-[ ! -s "$OUT" ]
-result $? "and nothing on stdout"
 run 0 destroy --all >/dev/null
 
 # --- the JSON writer alone ----------------------------------------------

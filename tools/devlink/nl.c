@@ -89,6 +89,7 @@ static int nl_error_cb(const struct nlmsghdr *nlh, void *data)
 		skip += err->msg.nlmsg_len - sizeof(err->msg);
 	}
 	nl_extack(t->nl, nlh, skip);
+	t->nl->acked = !err->error;
 	if (err->error && !t->err)
 		t->err = err->error;
 	return MNL_CB_STOP;
@@ -144,6 +145,7 @@ int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 	int ret;
 
 	nl->extack[0] = '\0';
+	nl->acked = false;
 	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	do {
@@ -156,7 +158,7 @@ int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 	} while (ret == MNL_CB_OK);
 	if (ret < 0)
 		return errno ? -errno : -EBADMSG;
-	if (!t.err && nl->extack[0])
+	if (!t.err && nl->extack[0] && !nl->quiet)
 		fprintf(stderr, "dsa-sf: kernel: %s\n", nl->extack);
 	return t.err;
 }

@@ -5,6 +5,7 @@
 #ifndef DSA_SF_NL_H
 #define DSA_SF_NL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <libmnl/libmnl.h>
 
@@ -14,6 +15,8 @@ struct nl {
 	uint32_t seq;
 	char *buf;			/* MNL_SOCKET_BUFFER_SIZE bytes */
 	char extack[256];		/* the kernel's message for the last error */
+	bool acked;			/* the last request's ack said success */
+	bool quiet;			/* keep a success's message to oneself */
 };
 
 int nl_open(struct nl *nl);

@@ -18,7 +18,6 @@ static const char *const dl_flavours[] = {
 	[DEVLINK_PORT_FLAVOUR_PCI_PF] = "pcipf",
 	[DEVLINK_PORT_FLAVOUR_PCI_VF] = "pcivf",
 	[DEVLINK_PORT_FLAVOUR_VIRTUAL] = "virtual",
-	[DEVLINK_PORT_FLAVOUR_UNUSED] = "unused",
 	[DEVLINK_PORT_FLAVOUR_PCI_SF] = "pcisf",
 };
 
@@ -28,17 +27,26 @@ static const enum mnl_attr_data_type dl_policy[DEVLINK_ATTR_MAX + 1] = {
 	[DEVLINK_ATTR_DEV_NAME] = MNL_TYPE_NUL_STRING,
 	[DEVLINK_ATTR_PORT_INDEX] = MNL_TYPE_U32,
 	[DEVLINK_ATTR_PORT_TYPE] = MNL_TYPE_U16,
+	[DEVLINK_ATTR_PORT_DESIRED_TYPE] = MNL_TYPE_U16,
+	[DEVLINK_ATTR_PORT_NETDEV_NAME] = MNL_TYPE_NUL_STRING,
+	[DEVLINK_ATTR_PORT_IBDEV_NAME] = MNL_TYPE_NUL_STRING,
 	[DEVLINK_ATTR_PORT_FLAVOUR] = MNL_TYPE_U16,
 	[DEVLINK_ATTR_PORT_CONTROLLER_NUMBER] = MNL_TYPE_U32,
 	[DEVLINK_ATTR_PORT_PCI_PF_NUMBER] = MNL_TYPE_U16,
+	[DEVLINK_ATTR_PORT_PCI_VF_NUMBER] = MNL_TYPE_U16,
 	[DEVLINK_ATTR_PORT_PCI_SF_NUMBER] = MNL_TYPE_U32,
-	[DEVLINK_ATTR_PORT_SPLITTABLE] = MNL_TYPE_U8,
 	[DEVLINK_ATTR_PORT_EXTERNAL] = MNL_TYPE_U8,
+	[DEVLINK_ATTR_LINECARD_INDEX] = MNL_TYPE_U32,
+	[DEVLINK_ATTR_PORT_NUMBER] = MNL_TYPE_U32,
+	[DEVLINK_ATTR_PORT_SPLIT_GROUP] = MNL_TYPE_U32,
+	[DEVLINK_ATTR_PORT_SPLITTABLE] = MNL_TYPE_U8,
+	[DEVLINK_ATTR_PORT_LANES] = MNL_TYPE_U32,
 	[DEVLINK_ATTR_PORT_FUNCTION] = MNL_TYPE_NESTED,
 };
 
 static const enum mnl_attr_data_type
 dl_fn_policy[DEVLINK_PORT_FUNCTION_ATTR_MAX + 1] = {
+	[DEVLINK_PORT_FUNCTION_ATTR_HW_ADDR] = MNL_TYPE_BINARY,
 	[DEVLINK_PORT_FN_ATTR_STATE] = MNL_TYPE_U8,
 	[DEVLINK_PORT_FN_ATTR_OPSTATE] = MNL_TYPE_U8,
 };
@@ -52,14 +60,14 @@ static const char *const dl_types[] = {
 
 const char *dl_type_name(uint16_t type)
 {
-	return type < ARRAY_SIZE(dl_types) ? dl_types[type] : "unknown";
+	return type < ARRAY_SIZE(dl_types) ? dl_types[type] : "<unknown type>";
 }
 
 const char *dl_flavour_name(uint16_t flavour)
 {
 	if (flavour < ARRAY_SIZE(dl_flavours) && dl_flavours[flavour])
 		return dl_flavours[flavour];
-	return "unknown";
+	return "<unknown flavour>";
 }
 
 int dl_flavour_parse(const char *name, uint16_t *flavour)
@@ -77,13 +85,24 @@ int dl_flavour_parse(const char *name, uint16_t *flavour)
 
 const char *dl_state_name(uint8_t state)
 {
-	return state == DEVLINK_PORT_FN_STATE_ACTIVE ? "active" : "inactive";
+	switch (state) {
+	case DEVLINK_PORT_FN_STATE_INACTIVE:
+		return "inactive";
+	case DEVLINK_PORT_FN_STATE_ACTIVE:
+		return "active";
+	}
+	return "<unknown state>";
 }
 
 const char *dl_opstate_name(uint8_t opstate)
 {
-	return opstate == DEVLINK_PORT_FN_OPSTATE_ATTACHED ? "attached" :
-							       "detached";
+	switch (opstate) {
+	case DEVLINK_PORT_FN_OPSTATE_DETACHED:
+		return "detached";
+	case DEVLINK_PORT_FN_OPSTATE_ATTACHED:
+		return "attached";
+	}
+	return "<unknown state>";
 }
 
 /* "BUS/NAME"; NAME may not hold another slash (devlink's own rule). */
@@ -163,6 +182,12 @@ static void dl_put_dev(struct nlmsghdr *nlh, const struct dl_dev *dev)
 	mnl_attr_put_strz(nlh, DEVLINK_ATTR_DEV_NAME, dev->name);
 }
 
+/* A string attribute into @buf, "" if it did not come. */
+static void dl_str(const struct nlattr *attr, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", attr ? mnl_attr_get_str(attr) : "");
+}
+
 /* An optional attribute: whether it came, and its value if so. */
 static bool dl_u8(const struct nlattr *attr, uint8_t *v)
 {
@@ -185,12 +210,18 @@ static bool dl_u32(const struct nlattr *attr, uint32_t *v)
 	return attr;
 }
 
-static int dl_port_fn(const struct nlattr *attr, struct dl_port *port)
+static int dl_port_fn(const struct nlattr *fn, struct dl_port *port)
 {
-	const struct nlattr *tb[DEVLINK_PORT_FUNCTION_ATTR_MAX + 1];
+	const struct nlattr *tb[DEVLINK_PORT_FUNCTION_ATTR_MAX + 1], *attr;
 
-	if (nl_nested(attr, tb, dl_fn_policy, DEVLINK_PORT_FUNCTION_ATTR_MAX))
+	if (nl_nested(fn, tb, dl_fn_policy, DEVLINK_PORT_FUNCTION_ATTR_MAX))
 		return -EBADMSG;
+	attr = tb[DEVLINK_PORT_FUNCTION_ATTR_HW_ADDR];
+	if (attr && mnl_attr_get_payload_len(attr) <= sizeof(port->hw_addr)) {
+		port->hw_addr_len = mnl_attr_get_payload_len(attr);
+		memcpy(port->hw_addr, mnl_attr_get_payload(attr),
+		       port->hw_addr_len);
+	}
 	port->has_state = dl_u8(tb[DEVLINK_PORT_FN_ATTR_STATE], &port->state);
 	port->has_opstate = dl_u8(tb[DEVLINK_PORT_FN_ATTR_OPSTATE],
 				  &port->opstate);
@@ -214,14 +245,27 @@ static int dl_port_parse(const struct nlmsghdr *nlh, struct dl_port *port)
 		 mnl_attr_get_str(tb[DEVLINK_ATTR_DEV_NAME]));
 	port->index = mnl_attr_get_u32(tb[DEVLINK_ATTR_PORT_INDEX]);
 	port->has_type = dl_u16(tb[DEVLINK_ATTR_PORT_TYPE], &port->type);
+	port->has_des_type = dl_u16(tb[DEVLINK_ATTR_PORT_DESIRED_TYPE],
+				    &port->des_type);
+	dl_str(tb[DEVLINK_ATTR_PORT_NETDEV_NAME], port->netdev,
+	       sizeof(port->netdev));
+	dl_str(tb[DEVLINK_ATTR_PORT_IBDEV_NAME], port->ibdev,
+	       sizeof(port->ibdev));
 	port->has_flavour = dl_u16(tb[DEVLINK_ATTR_PORT_FLAVOUR],
 				   &port->flavour);
 	port->has_controller = dl_u32(tb[DEVLINK_ATTR_PORT_CONTROLLER_NUMBER],
 				      &port->controller);
 	port->has_pfnum = dl_u16(tb[DEVLINK_ATTR_PORT_PCI_PF_NUMBER],
 				 &port->pfnum);
+	port->has_vfnum = dl_u16(tb[DEVLINK_ATTR_PORT_PCI_VF_NUMBER],
+				 &port->vfnum);
 	port->has_sfnum = dl_u32(tb[DEVLINK_ATTR_PORT_PCI_SF_NUMBER],
 				 &port->sfnum);
+	port->has_lc = dl_u32(tb[DEVLINK_ATTR_LINECARD_INDEX], &port->lc);
+	port->has_number = dl_u32(tb[DEVLINK_ATTR_PORT_NUMBER], &port->number);
+	port->has_split_group = dl_u32(tb[DEVLINK_ATTR_PORT_SPLIT_GROUP],
+				       &port->split_group);
+	port->has_lanes = dl_u32(tb[DEVLINK_ATTR_PORT_LANES], &port->lanes);
 	port->has_splittable = dl_u8(tb[DEVLINK_ATTR_PORT_SPLITTABLE],
 				     &port->splittable);
 	port->has_external = dl_u8(tb[DEVLINK_ATTR_PORT_EXTERNAL],

@@ -21,15 +21,22 @@ struct dl_dev {
 struct dl_port {
 	struct dl_dev dev;
 	uint32_t index;
-	bool has_type, has_flavour, has_controller, has_pfnum, has_sfnum;
-	bool has_splittable, has_external;
-	uint16_t type;			/* DEVLINK_PORT_TYPE_* */
+	bool has_type, has_des_type, has_flavour, has_controller, has_pfnum;
+	bool has_vfnum, has_sfnum, has_external, has_lc, has_number;
+	bool has_split_group, has_splittable, has_lanes;
+	uint16_t type, des_type;	/* DEVLINK_PORT_TYPE_* */
+	char netdev[64], ibdev[64];	/* empty: none */
 	uint16_t flavour;		/* DEVLINK_PORT_FLAVOUR_* */
 	uint32_t controller;
-	uint16_t pfnum;
+	uint16_t pfnum, vfnum;
 	uint32_t sfnum;
-	uint8_t splittable, external;
+	uint8_t external;
+	uint32_t lc, number, split_group;
+	uint8_t splittable;
+	uint32_t lanes;
 	bool has_fn, has_state, has_opstate;	/* a port function */
+	uint8_t hw_addr[32];
+	uint8_t hw_addr_len;		/* 0: none */
 	uint8_t state;			/* DEVLINK_PORT_FN_STATE_* */
 	uint8_t opstate;		/* DEVLINK_PORT_FN_OPSTATE_* */
 };

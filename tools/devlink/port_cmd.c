@@ -15,83 +15,130 @@
 #include <linux/devlink.h>
 #include "cmd.h"
 
-/* Each attribute as devlink prints it, in its order, text or JSON. */
-static void port_text(FILE *f, const struct dl_port *p)
+/*
+ * devlink's print_*(PRINT_ANY, key, fmt, value): a JSON member, or the
+ * text as devlink formats it.
+ */
+static void out_str(struct ctx *ctx, const char *key, const char *fmt,
+		    const char *val)
 {
-	fprintf(f, "%s/%s/%u:", p->dev.bus, p->dev.name, p->index);
-	if (p->has_type)
-		fprintf(f, " type %s", dl_type_name(p->type));
-	if (p->has_flavour)
-		fprintf(f, " flavour %s", dl_flavour_name(p->flavour));
-	if (p->has_controller)
-		fprintf(f, " controller %u", p->controller);
-	if (p->has_pfnum)
-		fprintf(f, " pfnum %u", p->pfnum);
-	if (p->has_sfnum)
-		fprintf(f, " sfnum %u", p->sfnum);
-	if (p->has_external)
-		fprintf(f, " external %s", p->external ? "true" : "false");
-	if (p->has_splittable)
-		fprintf(f, " splittable %s", p->splittable ? "true" : "false");
-	fputc('\n', f);
-	if (!p->has_fn)
-		return;
-	fputs("  function:\n    ", f);
+	if (ctx->json) {
+		json_key(&ctx->js, key);
+		json_str(&ctx->js, val);
+	} else {
+		fprintf(ctx->out, fmt, val);
+	}
+}
+
+static void out_uint(struct ctx *ctx, const char *key, const char *fmt,
+		     uint32_t val)
+{
+	if (ctx->json) {
+		json_key(&ctx->js, key);
+		json_uint(&ctx->js, val);
+	} else {
+		fprintf(ctx->out, fmt, val);
+	}
+}
+
+static void out_bool(struct ctx *ctx, const char *key, const char *fmt,
+		     bool val)
+{
+	if (ctx->json) {
+		json_key(&ctx->js, key);
+		json_bool(&ctx->js, val);
+	} else {
+		fprintf(ctx->out, fmt, val ? "true" : "false");
+	}
+}
+
+/* The function nest: "  function:" and its line, or an object. */
+static void port_fn_out(struct ctx *ctx, const struct dl_port *p)
+{
+	char mac[3 * sizeof(p->hw_addr)];
+	unsigned int i, at = 0;
+
+	if (ctx->json) {
+		json_key(&ctx->js, "function");
+		json_open(&ctx->js, '{');
+	} else {
+		fputs("\n  function:\n    ", ctx->out);
+	}
+	if (p->hw_addr_len) {
+		for (i = 0; i < p->hw_addr_len; i++)
+			at += snprintf(mac + at, sizeof(mac) - at, "%s%02x",
+				       i ? ":" : "", p->hw_addr[i]);
+		out_str(ctx, "hw_addr", "hw_addr %s", mac);
+	}
 	if (p->has_state)
-		fprintf(f, " state %s", dl_state_name(p->state));
+		out_str(ctx, "state", " state %s", dl_state_name(p->state));
 	if (p->has_opstate)
-		fprintf(f, " opstate %s", dl_opstate_name(p->opstate));
-	fputc('\n', f);
+		out_str(ctx, "opstate", " opstate %s",
+			dl_opstate_name(p->opstate));
+	if (ctx->json)
+		json_close(&ctx->js, '}');
 }
 
-static void port_json_bool(struct json *j, const char *key, uint8_t v)
+/* The PF, VF and SF numbers of a PCI port. */
+static void port_pci_out(struct ctx *ctx, const struct dl_port *p)
 {
-	json_key(j, key);
-	json_bool(j, v);
-}
-
-static void port_json(struct json *j, const struct dl_port *p)
-{
-	json_keyf(j, "%s/%s/%u", p->dev.bus, p->dev.name, p->index);
-	json_open(j, '{');
-	if (p->has_type) {
-		json_key(j, "type");
-		json_str(j, dl_type_name(p->type));
-	}
-	if (p->has_flavour) {
-		json_key(j, "flavour");
-		json_str(j, dl_flavour_name(p->flavour));
-	}
-	if (p->has_controller) {
-		json_key(j, "controller");
-		json_uint(j, p->controller);
-	}
-	if (p->has_pfnum) {
-		json_key(j, "pfnum");
-		json_uint(j, p->pfnum);
-	}
-	if (p->has_sfnum) {
-		json_key(j, "sfnum");
-		json_uint(j, p->sfnum);
-	}
+	if (p->has_controller)
+		out_uint(ctx, "controller", " controller %u", p->controller);
+	if (p->has_pfnum)
+		out_uint(ctx, "pfnum", " pfnum %u", p->pfnum);
+	if (p->has_vfnum)
+		out_uint(ctx, "vfnum", " vfnum %u", p->vfnum);
+	if (p->has_sfnum)
+		out_uint(ctx, "sfnum", " sfnum %u", p->sfnum);
 	if (p->has_external)
-		port_json_bool(j, "external", p->external);
-	if (p->has_splittable)
-		port_json_bool(j, "splittable", p->splittable);
-	if (p->has_fn) {
-		json_key(j, "function");
-		json_open(j, '{');
-		if (p->has_state) {
-			json_key(j, "state");
-			json_str(j, dl_state_name(p->state));
-		}
-		if (p->has_opstate) {
-			json_key(j, "opstate");
-			json_str(j, dl_opstate_name(p->opstate));
-		}
-		json_close(j, '}');
+		out_bool(ctx, "external", " external %s", p->external);
+}
+
+/* A port as devlink 6.1's pr_out_port() prints it, attribute by attribute. */
+static void port_out(struct ctx *ctx, const struct dl_port *p)
+{
+	if (ctx->json) {
+		json_keyf(&ctx->js, "%s/%s/%u", p->dev.bus, p->dev.name,
+			  p->index);
+		json_open(&ctx->js, '{');
+	} else {
+		fprintf(ctx->out, "%s/%s/%u: ", p->dev.bus, p->dev.name,
+			p->index);
 	}
-	json_close(j, '}');
+	if (p->has_type) {
+		out_str(ctx, "type", "type %s", dl_type_name(p->type));
+		if (p->has_des_type && p->des_type != p->type)
+			out_str(ctx, "des_type", " des_type %s",
+				dl_type_name(p->des_type));
+	}
+	if (p->netdev[0])
+		out_str(ctx, "netdev", " netdev %s", p->netdev);
+	if (p->ibdev[0])
+		out_str(ctx, "ibdev", " ibdev %s", p->ibdev);
+	if (p->has_flavour) {
+		out_str(ctx, "flavour", " flavour %s",
+			dl_flavour_name(p->flavour));
+		if (p->flavour == DEVLINK_PORT_FLAVOUR_PCI_PF ||
+		    p->flavour == DEVLINK_PORT_FLAVOUR_PCI_VF ||
+		    p->flavour == DEVLINK_PORT_FLAVOUR_PCI_SF)
+			port_pci_out(ctx, p);
+	}
+	if (p->has_lc)
+		out_uint(ctx, "lc", " lc %u", p->lc);
+	if (p->has_number)
+		out_uint(ctx, "port", " port %u", p->number);
+	if (p->has_split_group)
+		out_uint(ctx, "split_group", " split_group %u", p->split_group);
+	if (p->has_splittable)
+		out_bool(ctx, "splittable", " splittable %s", p->splittable);
+	if (p->has_lanes)
+		out_uint(ctx, "lanes", " lanes %u", p->lanes);
+	if (p->has_fn)
+		port_fn_out(ctx, p);
+	if (ctx->json)
+		json_close(&ctx->js, '}');
+	else
+		fputc('\n', ctx->out);
 }
 
 /* devlink's frame: {"port":{ one member per port }} */
@@ -111,12 +158,7 @@ static void port_section(struct ctx *ctx, bool open)
 
 static int show_cb(const struct dl_port *port, void *data)
 {
-	struct ctx *ctx = data;
-
-	if (ctx->json)
-		port_json(&ctx->js, port);
-	else
-		port_text(ctx->out, port);
+	port_out(data, port);
 	return 0;
 }
 
@@ -292,8 +334,9 @@ int cmd_port(struct ctx *ctx, int argc, char **argv)
 	};
 	unsigned int i;
 
+	/* devlink's help goes to stderr, and is no failure */
 	if (argc && kw_match(argv[0], "help")) {
-		usage(ctx->out);
+		usage(stderr);
 		return EXIT_OK;
 	}
 	if (!argc || kw_match(argv[0], "show") || kw_match(argv[0], "list"))

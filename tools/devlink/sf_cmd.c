@@ -32,6 +32,9 @@ static int create_parse(int argc, char **argv, struct create_opts *o)
 	if (dl_pfnum(&o->dev, &o->pfnum))
 		return fail(EXIT_USAGE, "create: %s is not a PCI device (pci/DDDD:BB:DD.F)",
 			    argv[0]);
+	if (!sf_dev_is_idxd(&o->dev))
+		return fail(EXIT_USAGE, "create: %s is not a device the idxd driver drives",
+			    argv[0]);
 	for (i = 1; i < argc; i++) {
 		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
 
@@ -164,8 +167,29 @@ static int create_up(struct ctx *ctx, const struct create_opts *o,
 		return fail(EXIT_SYSTEM, "bind %s to %s: %s", aux->name,
 			    SF_VFIO_DRIVER, strerror(-ret));
 	/* the group appears once the VFIO driver has it */
-	sf_aux_find(port, aux);
+	if (sf_aux_find(port, aux) || strcmp(aux->driver, SF_VFIO_DRIVER) ||
+	    aux->group < 0)
+		return fail(EXIT_SYSTEM, "%s: not bound to %s with a VFIO group after the bind (driver \"%s\")",
+			    aux->name, SF_VFIO_DRIVER, aux->driver);
 	return EXIT_OK;
+}
+
+/* A port this run made, as it made it. */
+struct made {
+	uint32_t index, sfnum;
+};
+
+/*
+ * Whether port @m is still the one this run made: the driver reuses
+ * indexes, and another operator may have deleted ours and made theirs.
+ */
+static bool made_is_ours(struct ctx *ctx, const struct dl_dev *dev,
+			 const struct made *m)
+{
+	struct dl_port now;
+
+	return !dl_port_get(&ctx->nl, dev, m->index, &now) && now.has_sfnum &&
+	       now.sfnum == m->sfnum;
 }
 
 /*
@@ -173,7 +197,7 @@ static int create_up(struct ctx *ctx, const struct create_opts *o,
  * What cannot be deleted is listed, and the status says so.
  */
 static int create_undo(struct ctx *ctx, const struct create_opts *o,
-		       const uint32_t *made, uint32_t n, int status)
+		       const struct made *made, uint32_t n, int status)
 {
 	uint32_t left = 0;
 	int ret;
@@ -182,13 +206,18 @@ static int create_undo(struct ctx *ctx, const struct create_opts *o,
 		fprintf(stderr, "dsa-sf: deleting the %u port%s this run made\n",
 			n, n == 1 ? "" : "s");
 	while (n--) {
-		dl_port_set_state(&ctx->nl, &o->dev, made[n],
+		if (!made_is_ours(ctx, &o->dev, &made[n])) {
+			fprintf(stderr, "dsa-sf: port %u (sfnum %u) is gone already\n",
+				made[n].index, made[n].sfnum);
+			continue;
+		}
+		dl_port_set_state(&ctx->nl, &o->dev, made[n].index,
 				  DEVLINK_PORT_FN_STATE_INACTIVE);
-		ret = dl_port_del(&ctx->nl, &o->dev, made[n]);
+		ret = dl_port_del(&ctx->nl, &o->dev, made[n].index);
 		if (!ret)
 			continue;
 		fprintf(stderr, "dsa-sf: left behind: %s/%s/%u (%s)\n",
-			o->dev.bus, o->dev.name, made[n],
+			o->dev.bus, o->dev.name, made[n].index,
 			ctx->nl.extack[0] ? ctx->nl.extack : strerror(-ret));
 		left++;
 	}
@@ -197,7 +226,7 @@ static int create_undo(struct ctx *ctx, const struct create_opts *o,
 
 /* One SF: added, then activated and bound as @o asks; @made grows. */
 static int create_one(struct ctx *ctx, const struct create_opts *o,
-		      uint32_t n, uint32_t *made, uint32_t *nmade)
+		      uint32_t n, struct made *made, uint32_t *nmade)
 {
 	struct dl_port_new req = { .flavour = DEVLINK_PORT_FLAVOUR_PCI_SF };
 	uint32_t sfnum = o->sfnum + n;
@@ -208,9 +237,13 @@ static int create_one(struct ctx *ctx, const struct create_opts *o,
 	req.pfnum = o->pfnum;
 	req.sfnum = o->has_sfnum ? &sfnum : NULL;
 	ret = dl_port_add(&ctx->nl, &o->dev, &req, &port);
+	if (ret && ctx->nl.acked)
+		return fail(EXIT_LEFT, "port add: the kernel made a port, but its reply is unreadable (%s): see dsa-sf list",
+			    strerror(-ret));
 	if (ret)
 		return kernel_fail(ctx, ret, "port add");
-	made[(*nmade)++] = port.index;
+	made[*nmade].index = port.index;
+	made[(*nmade)++].sfnum = port.sfnum;
 	memset(&aux, 0, sizeof(aux));
 	if (o->activate) {
 		ret = create_up(ctx, o, &port, &aux);
@@ -231,8 +264,9 @@ static int create_one(struct ctx *ctx, const struct create_opts *o,
  */
 int cmd_create(struct ctx *ctx, int argc, char **argv)
 {
-	uint32_t *made, n, nmade = 0;
+	uint32_t n, nmade = 0;
 	struct create_opts o;
+	struct made *made;
 	int ret;
 
 	ret = create_parse(argc, argv, &o);
@@ -241,6 +275,8 @@ int cmd_create(struct ctx *ctx, int argc, char **argv)
 	ret = ctx_connect(ctx);
 	if (ret)
 		return ret;
+	/* stdout says what each SF got: "sfnum N assigned" is no news */
+	ctx->nl.quiet = true;
 	made = calloc(o.count, sizeof(*made));
 	if (!made)
 		return fail(EXIT_SYSTEM, "out of memory");
@@ -250,17 +286,17 @@ int cmd_create(struct ctx *ctx, int argc, char **argv)
 		json_key(&ctx->js, "sf");
 		json_open(&ctx->js, '[');
 	}
-	for (n = 0; n < o.count && !ret; n++) {
+	for (n = 0; n < o.count && !ret && !create_stop; n++)
 		ret = create_one(ctx, &o, n, made, &nmade);
-		if (!ret && create_stop)
-			ret = fail(EXIT_SIGNAL + create_stop, "%s: stopping",
-				   strsignal(create_stop));
-	}
+	/* a signal wins: the step it cut short may have failed of it */
+	if (create_stop)
+		ret = fail(EXIT_SIGNAL + create_stop, "%s: stopping",
+			   strsignal(create_stop));
 	if (ctx->json) {
 		json_close(&ctx->js, ']');
 		json_close(&ctx->js, '}');
 	}
-	if (ret)
+	if (ret && ret != EXIT_LEFT)
 		ret = create_undo(ctx, &o, made, nmade, ret);
 	free(made);
 	return ret;
@@ -372,6 +408,26 @@ static int destroy_one(struct ctx *ctx, const struct dl_port *p)
 	return EXIT_OK;
 }
 
+/*
+ * A port of the dump, deleted if it is still that SF: the driver reuses
+ * indexes, and the dump may be stale by now.
+ */
+static int destroy_again(struct ctx *ctx, const struct dl_port *p)
+{
+	struct dl_port now;
+	int ret;
+
+	ret = dl_port_get(&ctx->nl, &p->dev, p->index, &now);
+	if (ret && ret != -ENODEV)
+		return kernel_fail(ctx, ret, "port show");
+	if (ret || !now.has_sfnum || now.sfnum != p->sfnum) {
+		fprintf(stderr, "dsa-sf: %s/%s/%u (sfnum %u) is gone already\n",
+			p->dev.bus, p->dev.name, p->index, p->sfnum);
+		return EXIT_OK;
+	}
+	return destroy_one(ctx, &now);
+}
+
 struct sf_list {
 	struct dl_port *port;
 	unsigned int n, size;
@@ -408,6 +464,8 @@ int cmd_destroy(struct ctx *ctx, int argc, char **argv)
 	if (argc != 1 || (strcmp(argv[0], "--all") &&
 			  dl_port_handle_parse(argv[0], &dev, &index)))
 		return fail(EXIT_USAGE, "destroy: DEV/PORT (e.g. pci/0000:00:0a.0/1) or --all is expected");
+	if (ctx->json)
+		return fail(EXIT_USAGE, "destroy: no JSON out (it prints the ports it deletes)");
 	ret = ctx_connect(ctx);
 	if (ret)
 		return ret;
@@ -419,7 +477,7 @@ int cmd_destroy(struct ctx *ctx, int argc, char **argv)
 			return kernel_fail(ctx, ret, "list");
 		}
 		for (i = 0; i < l.n; i++) {
-			ret = destroy_one(ctx, &l.port[i]);
+			ret = destroy_again(ctx, &l.port[i]);
 			if (ret)
 				worst = ret;
 		}
@@ -432,5 +490,8 @@ int cmd_destroy(struct ctx *ctx, int argc, char **argv)
 	if (port.flavour != DEVLINK_PORT_FLAVOUR_PCI_SF)
 		return fail(EXIT_USAGE, "%s is a %s port, not a subfunction",
 			    argv[0], dl_flavour_name(port.flavour));
+	if (!sf_port_is_ours(&port))
+		return fail(EXIT_USAGE, "%s: not an SF of the idxd driver (left to its own tools)",
+			    argv[0]);
 	return destroy_one(ctx, &port);
 }

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,13 +161,30 @@ static int sf_write(const char *path, const char *val)
 
 extern char **environ;
 
+/*
+ * modprobe -q @module.  It runs with SIGINT, SIGTERM and SIGHUP blocked:
+ * a Ctrl-C reaches the whole process group, and dsa-sf, which undoes its
+ * create on one, needs the load it was waiting for to finish first.
+ */
 static int sf_modprobe(const char *module)
 {
 	char *const argv[] = { "modprobe", "-q", (char *)module, NULL };
-	int status;
+	posix_spawnattr_t attr;
+	sigset_t block;
+	int status, ret;
 	pid_t pid;
 
-	if (posix_spawnp(&pid, "modprobe", NULL, NULL, argv, environ))
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	if (posix_spawnattr_init(&attr))
+		return -1;
+	ret = posix_spawnattr_setsigmask(&attr, &block) ||
+	      posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK) ||
+	      posix_spawnp(&pid, "modprobe", NULL, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
+	if (ret)
 		return -1;
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
 		return -1;

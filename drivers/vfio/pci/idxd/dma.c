@@ -265,6 +265,39 @@ static int vidxd_dma_pin_page(struct vidxd *v, u64 iova)
 	return ret;
 }
 
+/* Pages looked up under one hold of dma_lock, between reschedules. */
+#define VIDXD_PIN_SCAN	512
+
+/*
+ * Moves @page past the pages from it that are in the domain already, at
+ * most VIDXD_PIN_SCAN of them: 1 if it stopped at one that is not (or is
+ * leaving), 0 if every page to @last is in, -EAGAIN to go on from @page.
+ * A descriptor reusing its buffers, the common case, costs one lock for
+ * its range instead of one a page.
+ */
+static int vidxd_dma_find_unpinned(struct vidxd *v, u64 *page, u64 last)
+{
+	unsigned long index;
+	int n, ret = -EAGAIN;
+
+	mutex_lock(&v->dma_lock);
+	for (n = 0; n < VIDXD_PIN_SCAN; n++) {
+		index = *page >> PAGE_SHIFT;
+		if (!xa_load(&v->pinned, index) ||
+		    xa_get_mark(&v->pinned, index, VIDXD_LEAVING)) {
+			ret = 1;
+			break;
+		}
+		if (*page == last) {
+			ret = 0;
+			break;
+		}
+		*page += PAGE_SIZE;
+	}
+	mutex_unlock(&v->dma_lock);
+	return ret;
+}
+
 /*
  * Make [@iova, @iova + @len) reachable by the SF: every page the user
  * mapped in it is pinned and in the domain, as the user mapped it.
@@ -274,18 +307,25 @@ static int vidxd_dma_pin_page(struct vidxd *v, u64 iova)
  */
 int vidxd_dma_pin(struct vidxd *v, u64 iova, u64 len)
 {
-	u64 page, end;
-	int ret = 0;
+	u64 page, end, last;
+	int ret;
 
 	if (!len || check_add_overflow(iova, len - 1, &end))
 		return -EINVAL;
-	for (page = iova & PAGE_MASK; page <= end && !ret; page += PAGE_SIZE) {
-		ret = vidxd_dma_pin_page(v, page);
-		if (page + PAGE_SIZE < page)
-			break;
+	page = iova & PAGE_MASK;
+	last = end & PAGE_MASK;
+	for (;;) {
+		ret = vidxd_dma_find_unpinned(v, &page, last);
+		if (!ret)
+			return 0;
+		if (ret == 1) {
+			ret = vidxd_dma_pin_page(v, page);
+			if (ret || page == last)
+				return ret;
+			page += PAGE_SIZE;
+		}
 		cond_resched();
 	}
-	return ret;
 }
 
 /*
