@@ -332,6 +332,7 @@ int dl_port_get(struct nl *nl, const struct dl_dev *dev, uint32_t index,
 	nlh = nl_request(nl, DEVLINK_CMD_PORT_GET, 0);
 	dl_put_dev(nlh, dev);
 	mnl_attr_put_u32(nlh, DEVLINK_ATTR_PORT_INDEX, index);
+	memset(port, 0, sizeof(*port));
 	return nl_talk(nl, nlh, dl_one_cb, port);
 }
 

@@ -180,16 +180,24 @@ struct made {
 };
 
 /*
- * Whether port @m is still the one this run made: the driver reuses
- * indexes, and another operator may have deleted ours and made theirs.
+ * Whether port @m is still the one this run made: 1, 0 if it is gone
+ * (the driver reuses indexes, and another operator may have deleted ours
+ * and made theirs), or the error that kept us from knowing.  Only the
+ * sfnum tells SFs apart; a port deleted and made again with the same
+ * sfnum and index between this check and the delete cannot be told.
  */
-static bool made_is_ours(struct ctx *ctx, const struct dl_dev *dev,
-			 const struct made *m)
+static int made_is_ours(struct ctx *ctx, const struct dl_dev *dev,
+			const struct made *m)
 {
 	struct dl_port now;
+	int ret;
 
-	return !dl_port_get(&ctx->nl, dev, m->index, &now) && now.has_sfnum &&
-	       now.sfnum == m->sfnum;
+	ret = dl_port_get(&ctx->nl, dev, m->index, &now);
+	if (ret == -ENODEV)
+		return 0;
+	if (ret)
+		return ret;
+	return now.has_sfnum && now.sfnum == m->sfnum;
 }
 
 /*
@@ -206,16 +214,19 @@ static int create_undo(struct ctx *ctx, const struct create_opts *o,
 		fprintf(stderr, "dsa-sf: deleting the %u port%s this run made\n",
 			n, n == 1 ? "" : "s");
 	while (n--) {
-		if (!made_is_ours(ctx, &o->dev, &made[n])) {
+		ret = made_is_ours(ctx, &o->dev, &made[n]);
+		if (!ret) {
 			fprintf(stderr, "dsa-sf: port %u (sfnum %u) is gone already\n",
 				made[n].index, made[n].sfnum);
 			continue;
 		}
-		dl_port_set_state(&ctx->nl, &o->dev, made[n].index,
-				  DEVLINK_PORT_FN_STATE_INACTIVE);
-		ret = dl_port_del(&ctx->nl, &o->dev, made[n].index);
-		if (!ret)
-			continue;
+		if (ret == 1) {
+			dl_port_set_state(&ctx->nl, &o->dev, made[n].index,
+					  DEVLINK_PORT_FN_STATE_INACTIVE);
+			ret = dl_port_del(&ctx->nl, &o->dev, made[n].index);
+			if (!ret)
+				continue;
+		}
 		fprintf(stderr, "dsa-sf: left behind: %s/%s/%u (%s)\n",
 			o->dev.bus, o->dev.name, made[n].index,
 			ctx->nl.extack[0] ? ctx->nl.extack : strerror(-ret));
@@ -267,6 +278,7 @@ int cmd_create(struct ctx *ctx, int argc, char **argv)
 	uint32_t n, nmade = 0;
 	struct create_opts o;
 	struct made *made;
+	bool lost;
 	int ret;
 
 	ret = create_parse(argc, argv, &o);
@@ -288,6 +300,8 @@ int cmd_create(struct ctx *ctx, int argc, char **argv)
 	}
 	for (n = 0; n < o.count && !ret && !create_stop; n++)
 		ret = create_one(ctx, &o, n, made, &nmade);
+	/* a port made but not known to us: the undo cannot take it */
+	lost = ret == EXIT_LEFT;
 	/* a signal wins: the step it cut short may have failed of it */
 	if (create_stop)
 		ret = fail(EXIT_SIGNAL + create_stop, "%s: stopping",
@@ -296,10 +310,10 @@ int cmd_create(struct ctx *ctx, int argc, char **argv)
 		json_close(&ctx->js, ']');
 		json_close(&ctx->js, '}');
 	}
-	if (ret && ret != EXIT_LEFT)
+	if (ret)
 		ret = create_undo(ctx, &o, made, nmade, ret);
 	free(made);
-	return ret;
+	return lost ? EXIT_LEFT : ret;
 }
 
 struct list_data {

@@ -158,9 +158,14 @@ static int vidxd_dma_pin_begin(struct vidxd *v, u64 iova)
 {
 	unsigned long index = iova >> PAGE_SHIFT;
 
+	/*
+	 * The mark first: a leaving page is erased without dma_lock, but only
+	 * once marked, so an entry seen unmarked under it stays.
+	 */
+	if (xa_get_mark(&v->pinned, index, VIDXD_LEAVING))
+		return -EFAULT;
 	if (xa_load(&v->pinned, index))
-		return xa_get_mark(&v->pinned, index, VIDXD_LEAVING) ?
-		       -EFAULT : 1;
+		return 1;
 	if (iova == v->drain_iova)
 		return -EFAULT;
 	return vidxd_unmap_gate(v, index, -1);
@@ -271,7 +276,8 @@ static int vidxd_dma_pin_page(struct vidxd *v, u64 iova)
 /*
  * Moves @page past the pages from it that are in the domain already, at
  * most VIDXD_PIN_SCAN of them: 1 if it stopped at one that is not (or is
- * leaving), 0 if every page to @last is in, -EAGAIN to go on from @page.
+ * leaving), 0 if every page to @last is in (@page is then @last),
+ * -EAGAIN to go on from @page.
  * A descriptor reusing its buffers, the common case, costs one lock for
  * its range instead of one a page.
  */
@@ -283,8 +289,9 @@ static int vidxd_dma_find_unpinned(struct vidxd *v, u64 *page, u64 last)
 	mutex_lock(&v->dma_lock);
 	for (n = 0; n < VIDXD_PIN_SCAN; n++) {
 		index = *page >> PAGE_SHIFT;
-		if (!xa_load(&v->pinned, index) ||
-		    xa_get_mark(&v->pinned, index, VIDXD_LEAVING)) {
+		/* the mark first, as in vidxd_dma_pin_begin() */
+		if (xa_get_mark(&v->pinned, index, VIDXD_LEAVING) ||
+		    !xa_load(&v->pinned, index)) {
 			ret = 1;
 			break;
 		}
