@@ -128,14 +128,20 @@ static void aux_json(struct json *j, const struct sf_aux *a)
 	json_int(j, a->group);
 }
 
-static void create_json(struct json *j, const struct dl_port *p,
-			const struct sf_aux *aux)
+/* An SF's object opened, with its port and sfnum. */
+static void sf_json_open(struct json *j, const struct dl_port *p)
 {
 	json_open(j, '{');
 	json_key(j, "port");
 	json_strf(j, "%s/%s/%u", p->dev.bus, p->dev.name, p->index);
 	json_key(j, "sfnum");
 	json_uint(j, p->sfnum);
+}
+
+static void create_json(struct json *j, const struct dl_port *p,
+			const struct sf_aux *aux)
+{
+	sf_json_open(j, p);
 	if (aux && aux->name[0]) {
 		aux_json(j, aux);
 		if (aux->group >= 0 && !strcmp(aux->driver, SF_VFIO_DRIVER)) {
@@ -324,11 +330,7 @@ struct list_data {
 static void list_json(struct json *j, const struct dl_port *p,
 		      const struct sf_aux *a)
 {
-	json_open(j, '{');
-	json_key(j, "port");
-	json_strf(j, "%s/%s/%u", p->dev.bus, p->dev.name, p->index);
-	json_key(j, "sfnum");
-	json_uint(j, p->sfnum);
+	sf_json_open(j, p);
 	json_key(j, "state");
 	json_str(j, dl_state_name(p->state));
 	json_key(j, "opstate");
