@@ -9,7 +9,7 @@
 set -euo pipefail
 
 PKGS=(build-essential git bc kmod cpio xz-utils zstd busybox-static iproute2
-      pciutils jq libmnl-dev sparse linux-source-6.12 accel-config valgrind libc6-dbg
+      pciutils jq libmnl-dev libelf-dev libssl-dev sparse linux-source-6.12 accel-config valgrind libc6-dbg
       ninja-build meson libglib2.0-dev libpixman-1-dev flex bison pkg-config
       zlib1g-dev python3-venv dpkg-dev libfdt-dev qemu-system-data seabios)
 SRC_LIST=/etc/apt/sources.list.d/dsa-sf-src.sources
