@@ -3,6 +3,9 @@
 # make            build our kernel modules, userspace tools and selftests
 # make check      build everything, boot the VM once, run every selftest;
 #                 the last line is "N passed, N failed" (", N skipped")
+# make check-debug  the same on a debug kernel (lockdep, KASAN, kmemleak,
+#                 fault injection, debugobjects), built once and cached;
+#                 fails on any report of theirs (Documentation/testing.rst)
 # make demo       boot the VM with the DSA model, show what the guest sees
 # make vm-shell   interactive shell in the VM (quit: poweroff, or Ctrl-A x)
 # make bench      boot the VM on a model with 64 WQs, time the data path
@@ -68,7 +71,7 @@ KDIR ?= /usr/src/linux-headers-$(ABI)
 # builds into $(OUTPUT) and the VM image puts what it built into PATH.
 TOOL_DIRS := $(patsubst %/Makefile,%,$(wildcard tools/devlink/Makefile))
 
-.PHONY: all modules tools selftests check demo vm-shell clean help install \
+.PHONY: all modules tools selftests check check-debug demo vm-shell clean help install \
 	dkms uninstall install-tool bench
 
 all: modules tools selftests
@@ -91,6 +94,9 @@ selftests:
 # prints the summary as its last line; nothing may be printed after it.
 check: all
 	@DSA_VM_NO_BUILD=1 tools/testing/vm/run
+
+check-debug:
+	@scripts/check-debug.sh
 
 demo: all
 	@DSA_VM_NO_BUILD=1 tools/testing/vm/run --quiet --script scripts/demo-guest.sh

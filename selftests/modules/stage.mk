@@ -7,7 +7,8 @@
 TOP ?= $(abspath ../..)
 KDIR ?= /usr/src/linux-headers-$(ABI)
 TEST_MODULES_DIR := $(TOP)/selftests/modules
-TEST_MODULES := dma_memcpy_test.ko dma_status_test.ko idxd_sf_test.ko dma_bench.ko
+TEST_MODULES := dma_memcpy_test.ko dma_status_test.ko idxd_sf_test.ko dma_bench.ko \
+	host_canary.ko
 
 # kbuild does not relink a module whose KBUILD_EXTRA_SYMBOLS changed: a
 # consumer of idxd.ko built against older symbol versions would not load
