@@ -213,6 +213,32 @@ set_state() {
 	devlink port function set "$DL/$1" state "$2"
 }
 
+# operator N ROUNDS: a devlink user looping over add, activate,
+# deactivate and delete of its own SF port (sfnum 100 + N), so no two
+# race for one port; the steps that failed go to /tmp/operator.N
+operator() {
+	fails=0 r=0
+	while [ $r -lt "$2" ]; do
+		p=$(sf_add flavour pcisf pfnum 0 sfnum $((100 + $1))) &&
+			set_state "$p" active && set_state "$p" inactive &&
+			devlink port del "$DL/$p" || fails=$((fails + 1))
+		r=$((r + 1))
+	done
+	echo "$fails" >"/tmp/operator.$1"
+}
+
+# operators N ROUNDS: N operators at once; prints how many steps failed
+operators() {
+	rm -f /tmp/operator.*
+	i=0
+	while [ $i -lt "$1" ]; do
+		operator $i "$2" &
+		i=$((i + 1))
+	done
+	wait
+	cat /tmp/operator.* | awk '{ n += $1 } END { print n }'
+}
+
 # delete_all: every port of the instance
 delete_all() {
 	for p in $(port_indexes); do

@@ -14,28 +14,9 @@ cd "$(dirname "$0")" || exit 1
 OPERATORS=4
 ROUNDS=63	# 4 operations each: 4 x 63 x 4 = 1008
 
-# operator N: its own sfnum (100 + N), so no two race for one port; a
-# step that fails is counted, not fatal
-operator() {
-	fails=0 r=0
-	while [ $r -lt $ROUNDS ]; do
-		p=$(sf_add flavour pcisf pfnum 0 sfnum $((100 + $1))) &&
-			set_state "$p" active && set_state "$p" inactive &&
-			devlink port del "$DL/$p" || fails=$((fails + 1))
-		r=$((r + 1))
-	done
-	echo "$fails" >"/tmp/operator.$1"
-}
-
 test_concurrent() {
 	modprobe idxd
-	n=0
-	while [ $n -lt $OPERATORS ]; do
-		operator $n &
-		n=$((n + 1))
-	done
-	wait
-	fails=$(cat /tmp/operator.* | awk '{ n += $1 } END { print n }')
+	fails=$(operators $OPERATORS $ROUNDS)
 	expect "$((OPERATORS * ROUNDS * 4)) operations, none failed" 0 "$fails"
 	expect "no port left" 0 "$(ports)"
 	expect "no auxiliary device left" 0 \
@@ -46,11 +27,11 @@ test_concurrent() {
 
 # the same, with every operator's port left active: all agree
 test_consistent() {
-	n=0
-	while [ $n -lt $OPERATORS ]; do
-		{ p=$(sf_add flavour pcisf pfnum 0 sfnum $((200 + n))) &&
+	i=0	# not n: ktap.sh counts results in it
+	while [ $i -lt $OPERATORS ]; do
+		{ p=$(sf_add flavour pcisf pfnum 0 sfnum $((200 + i))) &&
 			set_state "$p" active; } &
-		n=$((n + 1))
+		i=$((i + 1))
 	done
 	wait
 	expect "$OPERATORS ports" $OPERATORS "$(ports)"
