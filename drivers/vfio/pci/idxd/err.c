@@ -84,16 +84,16 @@ void vidxd_guest_error(struct vidxd *v, union sw_err_reg err)
 
 /*
  * The errors the core passed on reach the guest's registers; more than
- * the queue held are one overflow.
+ * the queue held are one overflow.  With v->lock held.
  */
-static void vidxd_errq_work(struct work_struct *work)
+void vidxd_errq_deliver(struct vidxd *v)
 {
-	struct vidxd *v = container_of(work, struct vidxd, errq.work);
 	struct vidxd_err_queue *q = &v->errq;
 	union sw_err_reg err[VIDXD_ERR_QUEUE];
 	unsigned int i, n;
 	bool overflow, restarted;
 
+	lockdep_assert_held(&v->lock);
 	spin_lock_irq(&q->lock);
 	n = q->count;
 	memcpy(err, q->err, n * sizeof(err[0]));
@@ -104,13 +104,20 @@ static void vidxd_errq_work(struct work_struct *work)
 	q->restarted = false;
 	spin_unlock_irq(&q->lock);
 
-	mutex_lock(&v->lock);
 	for (i = 0; i < n; i++)
 		vidxd_guest_error(v, err[i]);
 	if (overflow && v->regs.swerr.valid)
 		v->regs.swerr.overflow = 1;
 	if (restarted)
 		vidxd_handle_revoke(v);
+}
+
+static void vidxd_errq_work(struct work_struct *work)
+{
+	struct vidxd *v = container_of(work, struct vidxd, errq.work);
+
+	mutex_lock(&v->lock);
+	vidxd_errq_deliver(v);
 	mutex_unlock(&v->lock);
 }
 

@@ -102,11 +102,17 @@ bool vidxd_portal_submit(struct vidxd *v, const struct dsa_hw_desc *d)
 	return up;
 }
 
-/* The guest's error for a descriptor it may not submit. */
+/*
+ * The guest's error for a descriptor it may not submit.  What the core
+ * passed on comes first: the error that took the WQ down (a full DWQ,
+ * say) is the guest's first, not the refusals that follow from it.
+ */
 static void vidxd_refuse(struct vidxd *v, const struct dsa_hw_desc *d,
 			 u8 code)
 {
 	union sw_err_reg err = { };
+
+	vidxd_errq_deliver(v);
 
 	err.desc_valid = 1;
 	err.wq_idx_valid = 1;

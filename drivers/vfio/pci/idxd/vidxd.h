@@ -173,6 +173,7 @@ int vidxd_mmio_rw(struct vidxd *v, u32 off, void *buf, u32 len, bool write);
 extern const struct idxd_sf_ops vidxd_sf_ops;
 void vidxd_guest_error(struct vidxd *v, union sw_err_reg err);
 void vidxd_errq_init(struct vidxd *v);
+void vidxd_errq_deliver(struct vidxd *v);
 void vidxd_errq_flush(struct vidxd *v);
 void vidxd_handle_revoke(struct vidxd *v);
 
