@@ -27,26 +27,11 @@
 #include <linux/devlink.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
+#include "../fuzz_rng.h"
 
 #define BUF_SIZE	(64 * 1024)
 #define MAX_PORTS	64
 #define NLA_HDR		((int)NLA_ALIGN(sizeof(struct nlattr)))
-
-static uint64_t rng;
-
-/* xorshift64*: the same SEED gives the same messages */
-static uint32_t rnd(void)
-{
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return (rng * 0x2545f4914f6cdd1dULL) >> 32;
-}
-
-static uint32_t below(uint32_t n)
-{
-	return n ? rnd() % n : 0;
-}
 
 struct msg {
 	char buf[BUF_SIZE];
@@ -449,8 +434,8 @@ int main(int argc, char **argv)
 	f.dev = argv[1];
 	if (argc > 2)
 		count = strtoul(argv[2], NULL, 10);
-	rng = argc > 3 ? strtoull(argv[3], NULL, 10) : 1;
-	rng = rng ? rng : 1;
+	fuzz_rng = argc > 3 ? strtoull(argv[3], NULL, 10) : 1;
+	fuzz_rng = fuzz_rng ? fuzz_rng : 1;
 	m = malloc(sizeof(*m));
 	f.fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC);
 	if (!m || f.fd < 0 || bind(f.fd, (struct sockaddr *)&sa, sizeof(sa)) ||

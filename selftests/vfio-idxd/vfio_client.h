@@ -303,6 +303,26 @@ static inline uint8_t cr_wait(volatile struct dsa_completion_record *cr)
 
 
 /*
+ * @c's device and its WQ enabled, with bus mastering; returns the
+ * interrupt handle the device granted.
+ */
+static inline uint16_t wq_enable(struct __test_metadata *_metadata,
+				 struct vfio_ctx *c)
+{
+	struct vfio_region_info *bar0 = &c->region[VFIO_PCI_BAR0_REGION_INDEX];
+	uint32_t st;
+
+	bus_master(_metadata, c, true);
+	ASSERT_EQ(V(0), V(cmd(c->device, bar0, IDXD_CMD_ENABLE_DEVICE, 0, false) &
+			  IDXD_CMDSTS_ERR_MASK));
+	ASSERT_EQ(V(0), V(cmd(c->device, bar0, IDXD_CMD_ENABLE_WQ, 0, false) &
+			  IDXD_CMDSTS_ERR_MASK));
+	st = cmd(c->device, bar0, IDXD_CMD_REQUEST_INT_HANDLE, 1, false);
+	ASSERT_EQ(V(0), V(st & IDXD_CMDSTS_ERR_MASK));
+	return (st >> IDXD_CMDSTS_RES_SHIFT) & 0xffff;
+}
+
+/*
  * @c's device enabled with its WQ, MSI-X on (eventfds for both vectors),
  * @b mapped; returns the interrupt handle the device granted.
  */
@@ -310,8 +330,7 @@ static inline uint16_t wq_up(struct __test_metadata *_metadata,
 			     struct vfio_ctx *c, struct bufs *b)
 {
 	struct vfio_region_info *cfg = &c->region[VFIO_PCI_CONFIG_REGION_INDEX];
-	struct vfio_region_info *bar0 = &c->region[VFIO_PCI_BAR0_REGION_INDEX];
-	uint32_t msix, st;
+	uint32_t msix;
 
 	ASSERT_EQ(0, map_bufs(c->container, b));
 	c->efd[0] = eventfd(0, EFD_NONBLOCK);
@@ -321,14 +340,7 @@ static inline uint16_t wq_up(struct __test_metadata *_metadata,
 		  PCI_CAP_LIST_NEXT, 1);
 	ASSERT_TRUE(wr(c->device, cfg, msix + PCI_MSIX_FLAGS,
 		       PCI_MSIX_FLAGS_ENABLE, 2));
-	bus_master(_metadata, c, true);
-	ASSERT_EQ(V(0), V(cmd(c->device, bar0, IDXD_CMD_ENABLE_DEVICE, 0, false) &
-			  IDXD_CMDSTS_ERR_MASK));
-	ASSERT_EQ(V(0), V(cmd(c->device, bar0, IDXD_CMD_ENABLE_WQ, 0, false) &
-			  IDXD_CMDSTS_ERR_MASK));
-	st = cmd(c->device, bar0, IDXD_CMD_REQUEST_INT_HANDLE, 1, false);
-	ASSERT_EQ(V(0), V(st & IDXD_CMDSTS_ERR_MASK));
-	return (st >> IDXD_CMDSTS_RES_SHIFT) & 0xffff;
+	return wq_enable(_metadata, c);
 }
 
 /* One descriptor as one 64-byte write to the portal page. */

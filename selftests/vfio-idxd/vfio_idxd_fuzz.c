@@ -16,6 +16,7 @@
  * cycles the port when the host leaves the SF's WQ down.
  */
 #include "vfio_client.h"
+#include "../fuzz_rng.h"
 
 #define FUZZ_BURST	14		/* and a DRAIN: the guest's 15 entries */
 #define FUZZ_SLOTS	64		/* records 0-63 for the burst */
@@ -30,26 +31,6 @@ struct fuzz_stats {
 
 static uint64_t canary[2 * CANARY_MAX];	/* DMA and physical addresses */
 static unsigned int ncanary;
-static uint64_t rng = 1;
-
-static uint32_t rnd(void)
-{
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return (rng * 0x2545f4914f6cdd1dULL) >> 32;
-}
-
-static uint32_t below(uint32_t n)
-{
-	return rnd() % n;
-}
-
-static uint64_t rnd64(void)
-{
-	return (uint64_t)rnd() << 32 | rnd();
-}
-
 /* The host's canary pages, as host_canary.ko lists them. */
 static void read_canaries(void)
 {
@@ -234,21 +215,10 @@ static bool copies(struct vfio_ctx *c, struct bufs *b, uint16_t h)
 
 /* A device the fuzz stopped: reset through VFIO and brought up again. */
 static uint16_t recover(struct __test_metadata *_metadata,
-			struct vfio_ctx *c, struct bufs *b)
+			struct vfio_ctx *c)
 {
-	struct vfio_region_info *bar0 = &c->region[VFIO_PCI_BAR0_REGION_INDEX];
-	uint32_t st;
-
 	ASSERT_EQ(0, ioctl(c->device, VFIO_DEVICE_RESET));
-	bus_master(_metadata, c, true);
-	ASSERT_EQ(V(0), V(cmd(c->device, bar0, IDXD_CMD_ENABLE_DEVICE, 0, false) &
-			  IDXD_CMDSTS_ERR_MASK));
-	ASSERT_EQ(V(0), V(cmd(c->device, bar0, IDXD_CMD_ENABLE_WQ, 0, false) &
-			  IDXD_CMDSTS_ERR_MASK));
-	st = cmd(c->device, bar0, IDXD_CMD_REQUEST_INT_HANDLE, 1, false);
-	ASSERT_EQ(V(0), V(st & IDXD_CMDSTS_ERR_MASK));
-	(void)b;
-	return (st >> IDXD_CMDSTS_RES_SHIFT) & 0xffff;
+	return wq_enable(_metadata, c);
 }
 
 /* What the burst's records say, counted by status. */
@@ -330,7 +300,7 @@ TEST_F_TIMEOUT(fuzz, descriptors, 3600)
 	int i;
 
 	env = getenv("FUZZ_SEED");
-	rng = env ? strtoull(env, NULL, 10) | 1 : 1;
+	fuzz_rng = env ? strtoull(env, NULL, 10) | 1 : 1;
 	read_canaries();
 	ASSERT_LT(0, ncanary) TH_LOG("no host canary (host_canary.ko)");
 	ASSERT_EQ(0, canary_changed());
@@ -353,7 +323,7 @@ TEST_F_TIMEOUT(fuzz, descriptors, 3600)
 		}
 		s.bursts++;
 		if (!drained(&self->c, &self->b, self->handle)) {
-			self->handle = recover(_metadata, &self->c, &self->b);
+			self->handle = recover(_metadata, &self->c);
 			s.recoveries++;
 			if (!copies(&self->c, &self->b, self->handle)) {
 				tally(&s, &self->b, FUZZ_BURST);
