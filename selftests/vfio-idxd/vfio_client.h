@@ -279,6 +279,13 @@ static inline int map_bufs(int container, struct bufs *b)
 	return 0;
 }
 
+/* What map_bufs() mapped, if it got as far as the mmap. */
+static inline void unmap_bufs(struct bufs *b)
+{
+	if (b->mem && b->mem != MAP_FAILED)
+		munmap(b->mem, (2 * NBUF + 1) * PAGE);
+}
+
 /* The guard pages still hold what map_bufs() put there. */
 static inline bool guards_intact(struct bufs *b)
 {

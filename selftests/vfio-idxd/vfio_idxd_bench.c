@@ -104,8 +104,7 @@ FIXTURE_SETUP(bench)
 FIXTURE_TEARDOWN(bench)
 {
 	ctx_close(&self->c);
-	if (self->b.mem && self->b.mem != MAP_FAILED)
-		munmap(self->b.mem, (2 * NBUF + 1) * PAGE);
+	unmap_bufs(&self->b);
 	if (self->bb.src)
 		munmap(self->bb.src, 2 * BENCH_MAX);
 }

@@ -180,8 +180,7 @@ FIXTURE_SETUP(fuzz)
 FIXTURE_TEARDOWN(fuzz)
 {
 	ctx_close(&self->c);
-	if (self->b.mem && self->b.mem != MAP_FAILED)
-		munmap(self->b.mem, (2 * NBUF + 1) * PAGE);
+	unmap_bufs(&self->b);
 }
 
 /*
@@ -281,7 +280,7 @@ static void other_copies(struct __test_metadata *_metadata)
 	ASSERT_EQ(V(DSA_COMP_SUCCESS), V(cr_wait(cr_va(&ob, 0)) & 0x7f));
 	ASSERT_EQ(0, memcmp(buf_va(&ob, B_SRC), buf_va(&ob, B_DST), PAGE));
 	ctx_close(&other);
-	munmap(ob.mem, (2 * NBUF + 1) * PAGE);
+	unmap_bufs(&ob);
 }
 
 /*

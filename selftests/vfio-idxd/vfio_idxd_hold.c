@@ -22,8 +22,7 @@ FIXTURE_SETUP(hold)
 FIXTURE_TEARDOWN(hold)
 {
 	ctx_close(&self->c);
-	if (self->b.mem && self->b.mem != MAP_FAILED)
-		munmap(self->b.mem, (2 * NBUF + 1) * PAGE);
+	unmap_bufs(&self->b);
 }
 
 TEST_F_TIMEOUT(hold, copies, 3600)

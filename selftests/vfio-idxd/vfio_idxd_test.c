@@ -346,8 +346,7 @@ FIXTURE_SETUP(wq)
 FIXTURE_TEARDOWN(wq)
 {
 	ctx_close(&self->c);
-	if (self->b.mem && self->b.mem != MAP_FAILED)
-		munmap(self->b.mem, (2 * NBUF + 1) * PAGE);
+	unmap_bufs(&self->b);
 }
 
 /* MEMMOVE through both write paths, its interrupt on vector 1. */
@@ -890,7 +889,7 @@ TEST_F(wq, two_tenants)
 	ASSERT_TRUE(guards_intact(&self->b));
 	ASSERT_TRUE(guards_intact(&ob));
 	ctx_close(&other);
-	munmap(ob.mem, (2 * NBUF + 1) * PAGE);
+	unmap_bufs(&ob);
 	munmap(lone_va, PAGE);
 }
 
