@@ -80,9 +80,9 @@ static inline int open_device(struct __test_metadata *_metadata,
 	return fd;
 }
 
-/* The container, the group and the device fd of @dev (idxd.sf.<n>). */
-static inline void ctx_open_dev(struct __test_metadata *_metadata,
-				struct vfio_ctx *self, const char *dev)
+/* The container and the group of @dev (idxd.sf.<n>), not its fd yet. */
+static inline void ctx_open_group(struct __test_metadata *_metadata,
+				  struct vfio_ctx *self, const char *dev)
 {
 	struct vfio_group_status status = { .argsz = sizeof(status) };
 	char path[64];
@@ -108,6 +108,13 @@ static inline void ctx_open_dev(struct __test_metadata *_metadata,
 			   &self->container));
 	ASSERT_EQ(0, ioctl(self->container, VFIO_SET_IOMMU,
 			   VFIO_TYPE1v2_IOMMU));
+}
+
+/* The container, the group and the device fd of @dev. */
+static inline void ctx_open_dev(struct __test_metadata *_metadata,
+				struct vfio_ctx *self, const char *dev)
+{
+	ctx_open_group(_metadata, self, dev);
 	self->device = open_device(_metadata, self);
 }
 

@@ -302,14 +302,32 @@ void idxd_wq_set_ims(struct idxd_wq *wq, unsigned int index,
 	wq->handle_valid = false;
 }
 
+/* The handle the device granted goes back; a refusal costs only it. */
+static void idxd_wq_release_int_handle(struct idxd_wq *wq)
+{
+	struct idxd_device *idxd = wq->idxd;
+	u32 operand = wq->int_handle;
+
+	if (!(idxd->caps.cmdcap & BIT_ULL(IDXD_CMD_RELEASE_INT_HANDLE)))
+		return;
+	if (wq->ims)
+		operand |= IDXD_CMD_INT_HANDLE_IMS;
+	if (idxd_cmd_exec(idxd, IDXD_CMD_RELEASE_INT_HANDLE, operand, NULL))
+		dev_warn(idxd_dev(idxd), "WQ %d: interrupt handle %u not released\n",
+			 wq->id, wq->int_handle);
+}
+
 /**
  * idxd_wq_quiesce() - an owner's WQ out of service, still the owner's
  * @wq: the owner's WQ; dev_lock held
  *
  * The owner is stopped, the WQ drained and disabled (DISABLE_WQ, or
- * RESET_WQ when that fails) and reset, the owner's work flushed, its IMS
- * entry masked, and its PASID and interrupt forgotten.  A WQ the device
- * will not reset fails the device (recovery resets it).
+ * RESET_WQ when that fails) and reset, its interrupt handle released,
+ * the owner's work flushed, its IMS entry masked, and its PASID and
+ * interrupt forgotten.  A WQ the device will not reset fails the device
+ * (recovery resets it).  A WQ sent no ENABLE_WQ since its last reset
+ * (an SF's never activated) needs none: no failed command of its can
+ * fail the device.
  */
 void idxd_wq_quiesce(struct idxd_wq *wq)
 {
@@ -326,15 +344,19 @@ void idxd_wq_quiesce(struct idxd_wq *wq)
 		if (!wq->pasid_en)
 			ret = idxd_wq_disable(wq);
 	}
-	if (!idxd->failed && !idxd->resetting) {
+	if (wq->enable_sent && !idxd->failed && !idxd->resetting) {
 		ret = idxd_cmd_exec(idxd, IDXD_CMD_RESET_WQ,
 				    idxd_cmd_wq_operand(wq->id), NULL);
 		if (ret) {
 			dev_err(idxd_dev(idxd), "WQ %d (%s) cannot be reset: failing the device\n",
 				wq->id, wq->owner);
 			idxd_device_fail_reported(idxd);
+		} else {
+			wq->enable_sent = false;
 		}
 	}
+	if (wq->handle_valid && !idxd->failed && !idxd->resetting)
+		idxd_wq_release_int_handle(wq);
 	/*
 	 * Owners that come and go (subfunctions) are isolated by their
 	 * PASID: once its domain is detached the device cannot reach their
@@ -514,6 +536,8 @@ static int idxd_wq_enable(struct idxd_wq *wq)
 	ret = idxd_wq_int_handle(wq);
 	if (ret)
 		return ret;
+	/* one that times out may still enable it: a reset is owed from now */
+	wq->enable_sent = true;
 	ret = idxd_cmd_exec(idxd, IDXD_CMD_ENABLE_WQ, wq->id, NULL);
 	if (ret)
 		return ret;

@@ -308,9 +308,10 @@ static int vidxd_dma_find_unpinned(struct vidxd *v, u64 *page, u64 last)
 /*
  * Make [@iova, @iova + @len) reachable by the SF: every page the user
  * mapped in it is pinned and in the domain, as the user mapped it.
- * Returns 0, or the error of the first page that is not the user's
- * (which stays out: a descriptor naming it faults in the IOMMU).  With
- * v->lock held, which serializes pinning.
+ * Returns 0; -EINVAL, -EFAULT or -EPERM for the first page the user
+ * does not map as asked (which stays out: a descriptor naming it faults
+ * in the IOMMU); any other error is the host's (-ENOMEM), and the
+ * caller must not submit.  With v->lock held, which serializes pinning.
  */
 int vidxd_dma_pin(struct vidxd *v, u64 iova, u64 len)
 {

@@ -142,13 +142,26 @@ void vidxd_errq_init(struct vidxd *v)
 	INIT_WORK(&v->errq.work, vidxd_errq_work);
 }
 
+/*
+ * What the core queued is dropped: errors of the device's life before a
+ * reset never reach the next (nor revoke a handle it granted since).
+ */
+void vidxd_errq_discard(struct vidxd *v)
+{
+	struct vidxd_err_queue *q = &v->errq;
+
+	spin_lock_irq(&q->lock);
+	q->count = 0;
+	q->overflow = false;
+	q->restarted = false;
+	spin_unlock_irq(&q->lock);
+}
+
 /* After the ops are cleared: no error of this use reaches the next. */
 void vidxd_errq_flush(struct vidxd *v)
 {
 	cancel_work_sync(&v->errq.work);
-	v->errq.count = 0;
-	v->errq.overflow = false;
-	v->errq.restarted = false;
+	vidxd_errq_discard(v);
 }
 
 /*

@@ -103,6 +103,7 @@ void vidxd_regs_reset(struct vidxd *v)
 {
 	struct vidxd_regs *r = &v->regs;
 
+	vidxd_errq_discard(v);
 	r->gencfg.bits = 0;
 	r->genctrl.bits = 0;
 	r->gensts.bits = 0;

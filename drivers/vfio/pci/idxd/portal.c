@@ -171,6 +171,7 @@ static void vidxd_submit(struct vidxd *v, struct dsa_hw_desc *d)
 {
 	struct vidxd_buf b[VIDXD_DESC_BUFS];
 	unsigned int i, n;
+	int ret;
 	u8 code;
 
 	n = vidxd_desc_buffers(d, b);
@@ -182,10 +183,22 @@ static void vidxd_submit(struct vidxd *v, struct dsa_hw_desc *d)
 	if ((d->flags & IDXD_OP_FLAG_RCI) &&
 	    (!v->regs.handle_granted || d->int_handle != v->sfdev->int_handle))
 		d->int_handle = VIDXD_HANDLE_NONE;
-	/* a page the user never mapped stays out: the IOMMU faults it */
-	for (i = 0; i < n; i++)
-		if (b[i].len)
-			vidxd_dma_pin(v, b[i].addr, b[i].len);
+	for (i = 0; i < n; i++) {
+		if (!b[i].len)
+			continue;
+		ret = vidxd_dma_pin(v, b[i].addr, b[i].len);
+		/*
+		 * A page the user never mapped stays out: the IOMMU faults
+		 * it, as on the device.  Any other failure is the host's
+		 * (no memory, the user's locked-memory limit): the
+		 * descriptor must not reach the device, whose write of a
+		 * record to an unpinned page would be charged to the WQ.
+		 */
+		if (ret && ret != -EINVAL && ret != -EFAULT && ret != -EPERM) {
+			vidxd_refuse(v, d, DSA_COMP_PAGE_FAULT_NOBOF);
+			return;
+		}
+	}
 	/* taken down while the pages were pinned: refused as the filter would */
 	if (!vidxd_portal_submit(v, d))
 		vidxd_refuse(v, d, IDXD_SWERR_WQ_NOT_ENABLED);

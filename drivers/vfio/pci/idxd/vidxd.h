@@ -174,6 +174,7 @@ extern const struct idxd_sf_ops vidxd_sf_ops;
 void vidxd_guest_error(struct vidxd *v, union sw_err_reg err);
 void vidxd_errq_init(struct vidxd *v);
 void vidxd_errq_deliver(struct vidxd *v);
+void vidxd_errq_discard(struct vidxd *v);
 void vidxd_errq_flush(struct vidxd *v);
 void vidxd_handle_revoke(struct vidxd *v);
 
