@@ -99,7 +99,7 @@ struct idxd_wq {
 	bool benched;			/* too many errors: kept down */
 	bool handle_valid;		/* granted since the last reset */
 	bool unflushed;			/* stopped, its work not failed yet */
-	bool enable_sent;		/* ENABLE_WQ since its last RESET_WQ */
+	bool enable_sent;		/* ENABLE_WQ since its last quiesce */
 	const char *owner;
 	const struct idxd_wq_ops *ops;
 	void *priv;			/* the owner's */

@@ -302,19 +302,30 @@ void idxd_wq_set_ims(struct idxd_wq *wq, unsigned int index,
 	wq->handle_valid = false;
 }
 
-/* The handle the device granted goes back; a refusal costs only it. */
+/*
+ * The handle the device granted goes back.  A refusal costs only the
+ * handle; a command that never completed blocks every later one, so
+ * the device is failed (recovery resets it).
+ */
 static void idxd_wq_release_int_handle(struct idxd_wq *wq)
 {
 	struct idxd_device *idxd = wq->idxd;
 	u32 operand = wq->int_handle;
+	int ret;
 
 	if (!(idxd->caps.cmdcap & BIT_ULL(IDXD_CMD_RELEASE_INT_HANDLE)))
 		return;
 	if (wq->ims)
 		operand |= IDXD_CMD_INT_HANDLE_IMS;
-	if (idxd_cmd_exec(idxd, IDXD_CMD_RELEASE_INT_HANDLE, operand, NULL))
+	ret = idxd_cmd_exec(idxd, IDXD_CMD_RELEASE_INT_HANDLE, operand, NULL);
+	if (ret == -ETIMEDOUT || ret == -EBUSY) {
+		dev_err(idxd_dev(idxd), "WQ %d: RELEASE_INT_HANDLE did not complete: failing the device\n",
+			wq->id);
+		idxd_device_fail_reported(idxd);
+	} else if (ret) {
 		dev_warn(idxd_dev(idxd), "WQ %d: interrupt handle %u not released\n",
 			 wq->id, wq->int_handle);
+	}
 }
 
 /**
@@ -392,6 +403,8 @@ void idxd_wq_drop_work(struct idxd_wq *wq)
 	lockdep_assert_held(&idxd->dev_lock);
 	if (wq->state != IDXD_WQ_ENABLED)
 		return;
+	/* an error caught before the drop is of the work dropped */
+	WRITE_ONCE(wq->gen, wq->gen + 1);
 	if (!idxd_wq_reset(wq) && !idxd_wq_enable(wq))
 		return;
 	dev_err(idxd_dev(idxd), "WQ %d (%s) did not come back from RESET_WQ: failing the device\n",

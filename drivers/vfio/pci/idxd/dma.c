@@ -270,6 +270,22 @@ static int vidxd_dma_pin_page(struct vidxd *v, u64 iova)
 	return ret;
 }
 
+/**
+ * vidxd_dma_user_fault() - a pin failed for the user's own mapping
+ * @err: vidxd_dma_pin()'s error
+ *
+ * Nothing mapped there (type1 -EINVAL, iommufd -ENOENT), mapped without
+ * the access asked (-EPERM), or not pinnable (-EFAULT): what the IOMMU
+ * faults on the device too.
+ *
+ * Return: true for those.
+ */
+bool vidxd_dma_user_fault(int err)
+{
+	return err == -EINVAL || err == -ENOENT || err == -EPERM ||
+	       err == -EFAULT;
+}
+
 /* Pages looked up under one hold of dma_lock, between reschedules. */
 #define VIDXD_PIN_SCAN	512
 
@@ -308,10 +324,11 @@ static int vidxd_dma_find_unpinned(struct vidxd *v, u64 *page, u64 last)
 /*
  * Make [@iova, @iova + @len) reachable by the SF: every page the user
  * mapped in it is pinned and in the domain, as the user mapped it.
- * Returns 0; -EINVAL, -EFAULT or -EPERM for the first page the user
- * does not map as asked (which stays out: a descriptor naming it faults
- * in the IOMMU); any other error is the host's (-ENOMEM), and the
- * caller must not submit.  With v->lock held, which serializes pinning.
+ * Returns 0; for the first page the user does not map as asked, an
+ * error vidxd_dma_user_fault() accepts (the page stays out: a
+ * descriptor naming it faults in the IOMMU); any other error is the
+ * host's (-ENOMEM), and the caller must not submit.  With v->lock held,
+ * which serializes pinning.
  */
 int vidxd_dma_pin(struct vidxd *v, u64 iova, u64 len)
 {

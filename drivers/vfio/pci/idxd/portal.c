@@ -194,7 +194,7 @@ static void vidxd_submit(struct vidxd *v, struct dsa_hw_desc *d)
 		 * descriptor must not reach the device, whose write of a
 		 * record to an unpinned page would be charged to the WQ.
 		 */
-		if (ret && ret != -EINVAL && ret != -EFAULT && ret != -EPERM) {
+		if (ret && !vidxd_dma_user_fault(ret)) {
 			vidxd_refuse(v, d, DSA_COMP_PAGE_FAULT_NOBOF);
 			return;
 		}

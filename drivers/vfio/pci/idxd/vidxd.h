@@ -192,6 +192,7 @@ int vidxd_irq_open(struct vidxd *v);
 /* dma.c */
 int vidxd_dma_open(struct vidxd *v);
 int vidxd_dma_pin(struct vidxd *v, u64 iova, u64 len);
+bool vidxd_dma_user_fault(int err);
 void vidxd_wq_drain(struct vidxd *v);
 void vidxd_abort_init(struct vidxd *v);
 bool vidxd_abort_allowed(struct vidxd *v);
