@@ -405,10 +405,14 @@ static inline void fill_random(uint8_t *p, size_t n)
 		TH_LOG("completion record %d", slot)
 
 
-/* A page of random bytes copied B_SRC -> B_DST, record in @slot, checked. */
+/*
+ * A page of random bytes copied B_SRC -> B_DST, record in @slot (cleared
+ * first: a record left there would end the wait at once), checked.
+ */
 #define COPY_PAGE(slot) do {						\
 	struct dsa_hw_desc __d;						\
 									\
+	cr_va(&self->b, slot)->status = 0;				\
 	fill_random(buf_va(&self->b, B_SRC), PAGE);			\
 	desc_init(&__d, DSA_OPCODE_MEMMOVE, slot, self->handle);	\
 	__d.src_addr = buf_iova(B_SRC);					\
