@@ -336,9 +336,9 @@ static void idxd_wq_release_int_handle(struct idxd_wq *wq)
  * RESET_WQ when that fails) and reset, its interrupt handle released,
  * the owner's work flushed, its IMS entry masked, and its PASID and
  * interrupt forgotten.  A WQ the device will not reset fails the device
- * (recovery resets it).  A WQ sent no ENABLE_WQ since its last reset
- * (an SF's never activated) needs none: no failed command of its can
- * fail the device.
+ * (recovery resets it).  A WQ sent no ENABLE_WQ since it was last
+ * quiesced (an SF never activated) needs none: no failed command of its
+ * can fail the device.
  */
 void idxd_wq_quiesce(struct idxd_wq *wq)
 {
