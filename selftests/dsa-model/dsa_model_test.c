@@ -4199,6 +4199,30 @@ TEST_F(dsa, fail_cmd_targeted)
 	ASSERT_EQ(V(0), V(tb_rd(D, DSA_TEST_FAIL_CMD)));
 }
 
+/* bit 24: the command picked is held, not failed, until HOLD is written */
+TEST_F(dsa, fail_cmd_hold)
+{
+	uint32_t st;
+
+	REQUIRE_TEST_BAR(C);
+	/* one REQUEST_INT_HANDLE passes, the next is held */
+	tb_wr(D, DSA_TEST_FAIL_CMD, DSA_TEST_FAIL_CMD_HOLD |
+	      IDXD_CMD_REQUEST_INT_HANDLE << DSA_TEST_FAIL_CMD_CODE_SHIFT |
+	      1 << DSA_TEST_FAIL_CMD_SKIP_SHIFT);
+	CMD_EXPECT(IDXD_CMDSTS_SUCCESS, D, IDXD_CMD_REQUEST_INT_HANDLE, 1);
+	ASSERT_EQ(V(0), V(tb_rd(D, DSA_TEST_HOLD)));
+	ASSERT_EQ(CMD_TIMEOUT,
+		  dsa_cmd_sts(D, IDXD_CMD_REQUEST_INT_HANDLE, 7, false));
+	ASSERT_EQ(V(0), V(tb_rd(D, DSA_TEST_FAIL_CMD)));
+	ASSERT_EQ(V(DSA_TEST_HOLD_CMDS), V(tb_rd(D, DSA_TEST_HOLD)));
+	tb_wr(D, DSA_TEST_HOLD, 0);
+	ASSERT_TRUE(cmd_idle(D));
+	/* it ran, as itself: the handle for 7 */
+	st = rd32(D, IDXD_CMDSTS_OFFSET);
+	ASSERT_EQ(0U, st & IDXD_CMDSTS_ERR_MASK);
+	ASSERT_EQ(HANDLE(D, 7), (st >> IDXD_CMDSTS_RES_SHIFT) & 0xffff);
+}
+
 /* HOLD bit 1 keeps a command active, unrun, until it is cleared */
 TEST_F(dsa, hold_cmds)
 {

@@ -34,12 +34,16 @@
  *   bits 7:0 instead of running; when bits 15:8 name a command code,
  *   the next command with that code, after letting through as many of
  *   them as bits 23:16 say, so a test can fail one step deep in a
- *   driver's sequence.
+ *   driver's sequence.  With bit 24 set, that command is not failed but
+ *   held: it stays active, unrun, as if HOLD_CMDS had been set just
+ *   before it (which HOLD then reads), until HOLD is written or the
+ *   device reset.
  */
 #define DSA_TEST_FAIL_DESC		0x10
 #define DSA_TEST_FAIL_CMD		0x18
 #define DSA_TEST_FAIL_CMD_CODE_SHIFT	8
 #define DSA_TEST_FAIL_CMD_SKIP_SHIFT	16
+#define DSA_TEST_FAIL_CMD_HOLD		0x1000000
 
 /*
  * Writes record a software error as the hardware would: bits 7:0 the

@@ -382,7 +382,7 @@ static uint8_t dsa_cmd_exec(DsaState *s, uint32_t cmd, uint32_t operand,
 static bool dsa_test_fails_cmd(DsaState *s, uint32_t code)
 {
     uint32_t target = (s->fail_cmd >> DSA_TEST_FAIL_CMD_CODE_SHIFT) & 0xff;
-    uint32_t skip = s->fail_cmd >> DSA_TEST_FAIL_CMD_SKIP_SHIFT;
+    uint32_t skip = (s->fail_cmd >> DSA_TEST_FAIL_CMD_SKIP_SHIFT) & 0xff;
 
     if (!s->fail_cmd || (target && target != code)) {
         return false;
@@ -402,12 +402,18 @@ static void dsa_cmd_run(DsaState *s)
     uint32_t result = 0;
     uint8_t err;
 
-    s->cmd_pending = false;
-    if (dsa_test_fails_cmd(s, cmd.cmd)) {
+    if (!dsa_test_fails_cmd(s, cmd.cmd)) {
+        s->cmd_pending = false;
+        err = dsa_cmd_exec(s, cmd.cmd, cmd.operand, &result);
+    } else if (s->fail_cmd & DSA_TEST_FAIL_CMD_HOLD) {
+        /* still pending, held as HOLD_CMDS holds it */
+        s->fail_cmd = 0;
+        s->hold_cmds = true;
+        return;
+    } else {
+        s->cmd_pending = false;
         err = s->fail_cmd & 0xff;
         s->fail_cmd = 0;
-    } else {
-        err = dsa_cmd_exec(s, cmd.cmd, cmd.operand, &result);
     }
     /* a drain drops the BQL: a reset meanwhile ended the command */
     if (gen != s->reset_gen) {

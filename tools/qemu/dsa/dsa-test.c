@@ -142,7 +142,7 @@ static void dsa_test_write(void *opaque, hwaddr addr, uint64_t val,
         qatomic_set(&s->fail_desc, val & 0xff);
         break;
     case DSA_TEST_FAIL_CMD:
-        s->fail_cmd = val & 0xffffff;
+        s->fail_cmd = val & (DSA_TEST_FAIL_CMD_HOLD | 0xffffff);
         break;
     case DSA_TEST_RAISE_SWERR:
         dsa_test_raise_swerr(s, val);

@@ -200,7 +200,7 @@ struct DsaState {
     bool hold;              /* DSA_TEST_HOLD_ENGINES */
     bool hold_cmds;         /* DSA_TEST_HOLD_CMDS */
     uint8_t fail_desc;
-    uint32_t fail_cmd;      /* DSA_TEST_FAIL_CMD: error, command, skip */
+    uint32_t fail_cmd;      /* DSA_TEST_FAIL_CMD: error, command, skip, hold */
     uint64_t desc_count;
     uint64_t swerr_on_read; /* DSA_TEST_SWERR_ON_READ */
     uint32_t delay_us;      /* DSA_TEST_DELAY_US */
