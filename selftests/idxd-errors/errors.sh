@@ -47,8 +47,11 @@ dump() {
 	devlink -j health dump show "$DL" reporter device
 }
 
-# copies on WQ 1's channel, $2 of them, while the engines take $1 us each
+# copies on WQ 1's channel, $2 of them, while the engines take $1 us
+# each; the engines are held until the caller lets go, so that a slow
+# kernel's polls (a debug kernel's) see the copies queued
 copies_in_background() {
+	window_write "$DSA_TEST_HOLD" "$DSA_TEST_HOLD_ENGINES"
 	window_write "$DSA_TEST_DELAY_US" "$1"
 	insmod ./dma_memcpy_test.ko channel="$C1" inflight="$2" rounds=1 &
 	pid=$!
@@ -65,6 +68,7 @@ test_slow_drain() {
 	copies_in_background 300000 8
 	wait_for "$WAIT_S" queued_at_least 6
 	result $? "WQ 1 holds 6 copies or more"
+	window_write "$DSA_TEST_HOLD" 0
 	dmesg_mark
 	window_write "$DSA_TEST_RAISE_SWERR" "$(swerr 0x46 1)"
 	wait $pid
