@@ -3,7 +3,8 @@
 #
 # Fault injection on the SF and VFIO paths.  sf_faults fails every
 # allocation and device command of devlink port add, activate
-# (vfio_idxd_aux probing the SF), deactivate and del, one per try;
+# (vfio_idxd_aux probing the SF), deactivate and del (of an SF never
+# activated, and of an active one), one per try;
 # vfio_faults those of a VFIO client's open, interrupts, enable, copy,
 # reset and close.  Device commands fail through the model's test
 # window, on any kernel; allocations need CONFIG_FAULT_INJECTION (make
@@ -21,11 +22,11 @@ cd "$(dirname "$0")" || exit 1
 DBG=/sys/kernel/debug
 CMDSTS_HW_ERR=0x03
 CMD_RELEASE_INT_HANDLE=14
-SF_TESTS=6	# sf_faults.c's variants
+SF_TESTS=7	# sf_faults.c's variants
 VFIO_TESTS=6	# vfio_faults.c's
 
 echo "KTAP version 1"
-echo "1..$((SF_TESTS + VFIO_TESTS + 7))"
+echo "1..$((SF_TESTS + VFIO_TESTS + 11))"
 
 # Debian's 6.12 vfio: when cdev_device_add() fails in
 # vfio_create_group(), the put_device() on the way out releases a group
@@ -116,6 +117,34 @@ set_state "$SF_P" inactive && ! fail_cmd_armed &&
 	dmesg_new | grep -q "interrupt handle [0-9]* not released"
 result $? "deactivation releases the SF's interrupt handle (its failure only logged)"
 window_write "$DSA_TEST_FAIL_CMD" 0
+set_state "$SF_P" active && set_state "$SF_P" inactive &&
+	devlink port del "$DL/$SF_P"
+result $? "and the SF comes up and goes again"
+
+# Found by review: a RELEASE_INT_HANDLE the device never completed
+# blocked every later command.  The device is failed for it, and
+# recovery (a function reset, which ends the model's hold) brings it back.
+recovered_from() {
+	[ "$(health_field error)" -gt "$1" ] &&
+		[ "$(health_field state)" = healthy ] &&
+		[ "$(health_field error)" = "$(health_field recover)" ]
+}
+deactivated() {
+	dmesg_new | grep -q "idxd $DEV: SF $1 inactive"
+}
+sf_up 84
+errors=$(health_field error)
+dmesg_mark
+window_write "$DSA_TEST_FAIL_CMD" $((DSA_TEST_FAIL_CMD_HOLD |
+	CMD_RELEASE_INT_HANDLE << DSA_TEST_FAIL_CMD_CODE_SHIFT))
+set_state "$SF_P" inactive && wait_for $((WAIT_S * 4)) deactivated 84
+result $? "a deactivation whose RELEASE_INT_HANDLE never completes ends"
+window_write "$DSA_TEST_FAIL_CMD" 0
+expect_match "dmesg: it fails the device" \
+	"WQ [0-9]*: RELEASE_INT_HANDLE did not complete: failing the device" \
+	"$(dmesg_new)"
+wait_for $((WAIT_S * 6)) recovered_from "$errors"
+result $? "devlink health reports it and recovers the device"
 set_state "$SF_P" active && set_state "$SF_P" inactive &&
 	devlink port del "$DL/$SF_P"
 result $? "and the SF comes up and goes again"

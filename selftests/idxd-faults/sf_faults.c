@@ -3,9 +3,12 @@
  * Every allocation and every device command of the subfunction's life
  * failed once: devlink port add, function state active (which creates
  * the SF's auxiliary device, and vfio_idxd_aux probes it), state
- * inactive and port del, each sent over generic netlink by this thread
- * with one fault armed (fault_inject.h), for N = 1, 2, ... until the
- * request no longer reaches the Nth.
+ * inactive and port del (of an SF never activated, and of an active one,
+ * whose deactivation the delete waits for), each sent over generic
+ * netlink by this thread with one fault armed (fault_inject.h), for
+ * N = 1, 2, ... until the request no longer reaches the Nth.  Device
+ * commands fail wherever they are sent from; allocations only in this
+ * thread, so not those of the deactivation's work item.
  *
  * After each try, what devlink, the auxiliary bus, the resources and
  * the device's own WQ table say must be either what they said before the
@@ -17,7 +20,9 @@
  * bring it with its driver.  A failed command may fail the device, whose
  * recovery (devlink health) must end before the state is read.  Each
  * variant must reach at least one fault; port add and del of an SF never
- * activated send no command, so they have no command variant.
+ * activated send no command, so they have no command variant, and the
+ * del of an active one has no allocation variant: its own allocations
+ * are port del's, the rest its work item's.
  *
  *   DSA_DEV (0000:00:0a.0), SF_DRIVER (vfio_idxd_aux.vfio_idxd_aux):
  *   the driver expected on an active SF, as its driver link names it.
@@ -153,6 +158,15 @@ static int port_del(struct sf *s, enum fault_kind kind, unsigned int n,
 
 	genl_put_u32(m, DEVLINK_ATTR_PORT_INDEX, s->port);
 	return request(s, m, kind, n, made);
+}
+
+/* port del's undo when the SF was active: add it, and activate it */
+static int port_add_active(struct sf *s, enum fault_kind kind, unsigned int n,
+			   bool *made)
+{
+	int ret = port_add(s, kind, n, made);
+
+	return ret ? ret : activate(s, FAULT_ALLOC, 0, made);
 }
 
 /* ------------------------------------------------------------------ */
@@ -516,6 +530,9 @@ static const struct step steps[] = {
 	{ "deactivate", { port_add, activate }, deactivate, activate,
 	  { deactivate, port_del } },
 	{ "port del", { port_add }, port_del, port_add, { port_del } },
+	/* its deactivation (a work item) inside the delete */
+	{ "port del active", { port_add, activate }, port_del, port_add_active,
+	  { port_del } },
 };
 
 FIXTURE(sf) {
@@ -570,6 +587,7 @@ FIXTURE_VARIANT_ADD(sf, activate_cmd) { 1, FAULT_CMD, 1 };
 FIXTURE_VARIANT_ADD(sf, deactivate_alloc) { 2, FAULT_ALLOC, 1 };
 FIXTURE_VARIANT_ADD(sf, deactivate_cmd) { 2, FAULT_CMD, 1 };
 FIXTURE_VARIANT_ADD(sf, port_del_alloc) { 3, FAULT_ALLOC, 1 };
+FIXTURE_VARIANT_ADD(sf, port_del_active_cmd) { 4, FAULT_CMD, 1 };
 
 TEST_F_TIMEOUT(sf, sweep, 3600)
 {

@@ -260,6 +260,7 @@ int idxd_recover_by_reset(struct idxd_device *idxd, unsigned int type,
 
 /* irq.c */
 int idxd_irq_setup(struct idxd_device *idxd);
+void idxd_swerr_poll(struct idxd_device *idxd);
 struct msi_map idxd_vector_alloc(struct idxd_device *idxd, unsigned int index);
 void idxd_vector_free(struct idxd_device *idxd, struct msi_map map);
 void idxd_ims_program(struct idxd_device *idxd, unsigned int index,

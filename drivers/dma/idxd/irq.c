@@ -18,15 +18,16 @@
  * own.  Only the bits read are acknowledged: an error that arrives after
  * the read sets OVERFLOW again, which the next interrupt reads.
  */
-static void idxd_swerr_capture(struct idxd_device *idxd)
+static bool idxd_swerr_capture(struct idxd_device *idxd)
 {
 	union sw_err_reg e;
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(e.bits); i++)
 		e.bits[i] = readq(idxd->regs + IDXD_SWERR_OFFSET + i * 8);
-	if (!e.valid && !e.overflow)
-		return;
+	/* all ones: the function is being reset, or gone */
+	if ((!e.valid && !e.overflow) || e.bits[0] == U64_MAX)
+		return false;
 	writeq(e.bits[0] & IDXD_SWERR_ACK, idxd->regs + IDXD_SWERR_OFFSET);
 	if (e.valid && !idxd->err.valid) {
 		idxd->err = e;
@@ -47,6 +48,7 @@ static void idxd_swerr_capture(struct idxd_device *idxd)
 		__assign_bit(e.wq_idx, idxd->err_isolated,
 			     READ_ONCE(idxd->wqs[e.wq_idx].pasid_en));
 	}
+	return true;
 }
 
 /* Capture errors and halts here; err_work handles them. */
@@ -61,6 +63,26 @@ static void idxd_err_capture(struct idxd_device *idxd, u32 cause)
 	schedule_work(&idxd->err_work);
 }
 
+/**
+ * idxd_swerr_poll() - capture what SWERR holds now, as the interrupt would
+ * @idxd: the device
+ *
+ * For a step after which an error belongs to a WQ's next use: one the
+ * device logged before it, whose interrupt may still be on its way, is
+ * captured as the use's before.  The interrupt then finds SWERR empty.
+ */
+void idxd_swerr_poll(struct idxd_device *idxd)
+{
+	unsigned long flags;
+	bool caught;
+
+	spin_lock_irqsave(&idxd->err_lock, flags);
+	caught = idxd_swerr_capture(idxd);
+	spin_unlock_irqrestore(&idxd->err_lock, flags);
+	if (caught)
+		schedule_work(&idxd->err_work);
+}
+
 static irqreturn_t idxd_misc_irq(int irq, void *data)
 {
 	struct idxd_device *idxd = data;
@@ -71,10 +93,11 @@ static irqreturn_t idxd_misc_irq(int irq, void *data)
 		return IRQ_NONE;
 	/* write-one-to-clear, before acting, so no new cause is lost */
 	iowrite32(cause, idxd->regs + IDXD_INTCAUSE_OFFSET);
-	if (cause & IDXD_INTC_CMD)
-		complete(&idxd->cmd_done);
+	/* errors first: the command's waiter may change whose they are */
 	if (cause & (IDXD_INTC_ERR | IDXD_INTC_HALT_STATE))
 		idxd_err_capture(idxd, cause);
+	if (cause & IDXD_INTC_CMD)
+		complete(&idxd->cmd_done);
 	cause &= ~(IDXD_INTC_CMD | IDXD_INTC_ERR | IDXD_INTC_HALT_STATE);
 	if (cause)
 		dev_warn_ratelimited(idxd_dev(idxd), "unhandled interrupt cause %#x\n",

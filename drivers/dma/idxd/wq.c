@@ -399,13 +399,20 @@ void idxd_wq_quiesce(struct idxd_wq *wq)
 void idxd_wq_drop_work(struct idxd_wq *wq)
 {
 	struct idxd_device *idxd = wq->idxd;
+	int ret;
 
 	lockdep_assert_held(&idxd->dev_lock);
 	if (wq->state != IDXD_WQ_ENABLED)
 		return;
-	/* an error caught before the drop is of the work dropped */
+	ret = idxd_wq_reset(wq);
+	/*
+	 * An error logged until the reset ended, while it ran too, is of
+	 * the work dropped: taken now (its interrupt may still be on its
+	 * way), then the next use never sees it.
+	 */
+	idxd_swerr_poll(idxd);
 	WRITE_ONCE(wq->gen, wq->gen + 1);
-	if (!idxd_wq_reset(wq) && !idxd_wq_enable(wq))
+	if (!ret && !idxd_wq_enable(wq))
 		return;
 	dev_err(idxd_dev(idxd), "WQ %d (%s) did not come back from RESET_WQ: failing the device\n",
 		wq->id, wq->owner);
