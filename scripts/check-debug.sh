@@ -10,7 +10,7 @@
 # that taints the kernel or after which the console shows a WARNING, BUG,
 # ODEBUG or kmemleak record (tools/testing/vm/init scans for leaks after
 # each program).  Time limits are DSA_TIMEOUT_SCALE (default 4) times the
-# suites' own.
+# suites' own.  The VM runs without 5-level paging (DSA_CPU_FLAGS).
 #
 # usage: check-debug.sh [SUITE...]
 set -euo pipefail
@@ -30,7 +30,9 @@ main() {
 		--exclude='*.mod.c' --exclude='.*.cmd' --exclude=modules.order \
 		--exclude=Module.symvers -cf - . | tar -C "$tree" -xf -
 	make -C "$tree" --no-print-directory ABI="$krel" KDIR="$kdir" all >&2
+	# 5-level paging: under TCG, 2 of 5 boots of this kernel died early
 	DSA_VM_NO_BUILD=1 ABI=$krel DSA_TIMEOUT_SCALE=${DSA_TIMEOUT_SCALE:-4} \
+		DSA_CPU_FLAGS=${DSA_CPU_FLAGS-la57=off} \
 		exec "$tree/tools/testing/vm/run" "$@"
 }
 
