@@ -93,7 +93,10 @@ static irqreturn_t idxd_misc_irq(int irq, void *data)
 		return IRQ_NONE;
 	/* write-one-to-clear, before acting, so no new cause is lost */
 	iowrite32(cause, idxd->regs + IDXD_INTCAUSE_OFFSET);
-	/* errors first: the command's waiter may change whose they are */
+	/*
+	 * Errors first: the waiter woken may move a WQ's generation.  One
+	 * that never slept is covered by idxd_swerr_poll() instead.
+	 */
 	if (cause & (IDXD_INTC_ERR | IDXD_INTC_HALT_STATE))
 		idxd_err_capture(idxd, cause);
 	if (cause & IDXD_INTC_CMD)
