@@ -165,8 +165,10 @@ static int port_add_active(struct sf *s, enum fault_kind kind, unsigned int n,
 			   bool *made)
 {
 	int ret = port_add(s, kind, n, made);
+	bool none;
 
-	return ret ? ret : activate(s, FAULT_ALLOC, 0, made);
+	/* *@made says whether the add's fault was made */
+	return ret ? ret : activate(s, FAULT_ALLOC, 0, &none);
 }
 
 /* ------------------------------------------------------------------ */

@@ -1188,7 +1188,6 @@ TEST_F(reset, errors_queued_before_reset_are_dropped)
 	ASSERT_EQ(V(1), V(e.valid));
 	ASSERT_NE(V(0x42), V(e.error)) TH_LOG("the error of before the reset");
 	ASSERT_EQ(V(0), V(e.overflow));
-	sleep(1);	/* the next test's open: a second of its own */
 }
 
 /*
